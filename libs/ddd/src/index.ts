@@ -1,1 +1,2 @@
-export const hello = (): string => 'ddd';
+export { AggregateRoot } from './aggregate-root.js';
+export { DomainError } from './domain-error.js';

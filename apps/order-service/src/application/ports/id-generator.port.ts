@@ -1,0 +1,4 @@
+/** Identifiers for new aggregates. */
+export abstract class IdGenerator {
+  abstract newId(): string;
+}

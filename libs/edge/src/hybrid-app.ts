@@ -1,0 +1,63 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { grpcLoaderOptions, PROTO_ROOT } from '#libs/contracts';
+import { GrpcHealth, ServiceLifecycle } from '#libs/health';
+import { correlationIdOfRawRequest, PinoNestLogger } from '#libs/observability';
+import { join } from 'node:path';
+
+export interface HybridAppOptions {
+  readonly host: string;
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  /** Proto files (relative to proto/) of the gRPC services this process serves. */
+  readonly protoFiles: readonly string[];
+  /** Largest accepted request body, bytes. */
+  readonly bodyLimit?: number;
+  /** Close the app on SIGTERM/SIGINT (default true); off when the caller handles signals itself. */
+  readonly shutdownHooks?: boolean;
+}
+
+export interface RunningApp {
+  readonly app: INestApplication;
+  readonly httpUrl: string;
+  readonly grpcAddress: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one Nest app serving REST (Fastify) and gRPC on their ports with one set of guards,
+ * interceptors and filters (`inheritAppConfig`), gRPC health attached, graceful shutdown on.
+ * Readiness turns true only once both listeners are up.
+ */
+export async function startHybridApp(module: Type<unknown> | object, options: HybridAppOptions): Promise<RunningApp> {
+  // genReqId: request logs carry the correlation id instead of Fastify's counter.
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, genReqId: correlationIdOfRawRequest });
+  const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, { bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger));
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const health = app.get(GrpcHealth);
+  const grpcOptions: GrpcOptions['options'] = health.addTo({
+    url: `${options.host}:${options.grpcPort}`,
+    package: ['oms.v1'],
+    protoPath: options.protoFiles.map((f) => join(PROTO_ROOT, f)),
+    loader: { ...grpcLoaderOptions, includeDirs: [...grpcLoaderOptions.includeDirs] },
+    gracefulShutdown: true,
+  });
+  app.connectMicroservice<GrpcOptions>({ transport: Transport.GRPC, options: grpcOptions }, { inheritAppConfig: true });
+
+  await app.startAllMicroservices();
+  await app.listen(options.httpPort, options.host);
+  app.get(ServiceLifecycle).markStarted();
+
+  const address = app.getHttpServer().address();
+  const httpPort = typeof address === 'object' && address ? address.port : options.httpPort;
+  return {
+    app,
+    httpUrl: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${httpPort}`,
+    grpcAddress: `${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${options.grpcPort}`,
+    close: () => app.close(),
+  };
+}

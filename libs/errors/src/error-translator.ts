@@ -1,0 +1,73 @@
+import { ApiError, type FieldViolation, type StatusCode } from './api-error.js';
+
+/** How an error with a given stable `code` is answered; the code itself becomes ErrorInfo.reason. */
+export type ErrorCodeTable = Readonly<Record<string, StatusCode>>;
+
+interface CodedError {
+  code: string;
+  message: string;
+  details?: Record<string, string>;
+  violations?: readonly FieldViolation[];
+}
+
+const AUTH_CODES: ErrorCodeTable = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+};
+
+function isCoded(error: unknown): error is CodedError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/** Status per HTTP status of errors raised by the HTTP stack itself (body parser, router). */
+function fromHttpStatus(status: number): StatusCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'PERMISSION_DENIED';
+  if (status === 404 || status === 405) return 'NOT_FOUND';
+  if (status === 409) return 'ABORTED';
+  if (status === 429) return 'RESOURCE_EXHAUSTED';
+  if (status === 503) return 'UNAVAILABLE';
+  if (status === 504) return 'DEADLINE_EXCEEDED';
+  if (status >= 400 && status < 500) return 'INVALID_ARGUMENT';
+  return 'INTERNAL';
+}
+
+/**
+ * Turns whatever a handler threw into an ApiError. Typed errors are looked up by their stable
+ * `code` in the app's table; anything unknown becomes INTERNAL (and is logged by the filter),
+ * which is never the answer to bad client input because input is validated before it gets deep.
+ */
+export class ErrorTranslator {
+  private readonly table: ErrorCodeTable;
+
+  constructor(table: ErrorCodeTable) {
+    this.table = { ...AUTH_CODES, ...table };
+  }
+
+  translate(error: unknown): ApiError {
+    if (error instanceof ApiError) return error;
+    if (isCoded(error) && this.table[error.code]) {
+      return new ApiError(
+        this.table[error.code]!,
+        error.message,
+        error.code,
+        error.details ?? {},
+        error.violations ?? [],
+      );
+    }
+    const httpStatus = httpStatusOf(error);
+    if (httpStatus !== undefined && httpStatus < 500) {
+      const message = error instanceof Error ? error.message : 'bad request';
+      return new ApiError(fromHttpStatus(httpStatus), message);
+    }
+    return new ApiError('INTERNAL', 'internal error');
+  }
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { getStatus?: () => number; statusCode?: unknown; status?: unknown };
+  if (typeof e.getStatus === 'function') return e.getStatus();
+  if (typeof e.statusCode === 'number') return e.statusCode;
+  return undefined;
+}

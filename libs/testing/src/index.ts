@@ -1,0 +1,2 @@
+export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { createTestDataSource, type TestDataSource } from './test-data-source.js';

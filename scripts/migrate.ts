@@ -1,0 +1,29 @@
+import { createDataSource, runMigrations } from '#libs/database';
+import {
+  ORDER_ENTITIES,
+  ORDER_MIGRATIONS,
+  ORDER_SCHEMA,
+} from '../apps/order-service/src/adapters/out/persistence/order-service.persistence.js';
+
+/** `npm run migrate`: applies every service's pending migrations to DATABASE_URL, once (run it as a job). */
+const services = [{ name: 'order-service', schema: ORDER_SCHEMA, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS }];
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL must be set');
+  for (const service of services) {
+    const dataSource = createDataSource({ url, schema: service.schema, entities: service.entities, migrations: service.migrations, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const applied = await runMigrations(dataSource);
+      console.log(`${service.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema is current'}`);
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

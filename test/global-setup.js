@@ -1,0 +1,35 @@
+// Plain ESM on purpose: Jest loads global hooks through a CommonJS transform without
+// moduleNameMapper, so `#libs/*` and `.js`-suffixed TypeScript imports cannot resolve here.
+// Node 24 strips the types of embedded-postgres.ts itself (it uses erasable syntax only).
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres.ts';
+
+/**
+ * Jest global setup: gives every worker a PostgreSQL server in `DATABASE_URL`. A URL from the
+ * environment is used as is; otherwise an embedded server is started in a temp directory on a
+ * free port, stopped (and its data removed) by the global teardown. Workers are started after
+ * this runs, so they inherit the variable; each test file creates its own database on it.
+ */
+export default async function globalSetup() {
+  if (process.env.DATABASE_URL) return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'oms-test-pg-'));
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), persistent: false });
+  process.env.DATABASE_URL = server.url;
+  // Read by global-teardown.js, which runs in this same process.
+  globalThis.__OMS_TEST_PG__ = { stop: server.stop, dir };
+}
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
