@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TransactionRunner } from '#libs/database';
 import { ReadinessRegistry } from '#libs/health';
 import { DataSource } from 'typeorm';
-import { IdempotencyStore, IdempotentCommandBus } from '#libs/idempotency';
+import { IdempotencyJanitor, IdempotencyStore, IdempotentCommandBus } from '#libs/idempotency';
 import { CancelOrderHandler } from './application/commands/cancel-order/cancel-order.handler.js';
 import { CreateOrderHandler } from './application/commands/create-order/create-order.handler.js';
 import { PayOrderHandler } from './application/commands/pay-order/pay-order.handler.js';
@@ -16,6 +16,7 @@ import { ListOrdersHandler } from './application/queries/list-orders/list-orders
 import { PageTokenCodec } from './application/queries/list-orders/page-token.codec.js';
 import { OrdersGrpcController } from './adapters/in/grpc/orders.grpc.controller.js';
 import { OrderApi } from './adapters/in/order.api.js';
+import { OpenApiHttpController } from './adapters/in/rest/openapi.http.controller.js';
 import { OrdersHttpController } from './adapters/in/rest/orders.http.controller.js';
 import { CqrsOrderEventPublisher } from './adapters/out/messaging/cqrs-order-event.publisher.js';
 import { ORDER_SCHEMA, OrderPersistenceModule } from './adapters/out/persistence/order-service.persistence.js';
@@ -56,12 +57,13 @@ export class OrderModule implements OnModuleInit {
           seedDemoCatalog: options.selfProvision,
         }),
       ],
-      controllers: [OrdersHttpController, OrdersGrpcController],
+      controllers: [OrdersHttpController, OpenApiHttpController, OrdersGrpcController],
       providers: [
         ...commandHandlers,
         ...queryHandlers,
         OrderApi,
         IdempotentCommandBus,
+        IdempotencyJanitor,
         {
           provide: IdempotencyStore,
           inject: [TransactionRunner],

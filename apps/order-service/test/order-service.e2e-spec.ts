@@ -1,4 +1,8 @@
+import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { IdempotencyJanitor } from '#libs/idempotency';
 import type { OrderClient, Outcome } from './support/order-clients.js';
 import { OrderServiceHarness } from './support/order-service.harness.js';
 
@@ -353,5 +357,55 @@ describe('health and edges', () => {
     });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error.status).toBe('NOT_FOUND');
+  });
+});
+
+describe('gRPC health and reflection', () => {
+  const require = createRequire(import.meta.url);
+  const load = (file: string): any => loadPackageDefinition(loadSync(file, { keepCase: true, enums: String }));
+
+  it('reports oms.v1.OrderService SERVING through grpc.health.v1', async () => {
+    const { grpc } = load(require.resolve('grpc-health-check/proto/health/v1/health.proto'));
+    const client = new grpc.health.v1.Health(h.running.grpcAddress, credentials.createInsecure());
+    const check = (service: string): Promise<any> =>
+      new Promise((resolve) => client.Check({ service }, (err: any, res: any) => resolve(err ? { code: err.code } : res)));
+    expect(await check('oms.v1.OrderService')).toEqual({ status: 'SERVING' });
+    expect(await check('')).toEqual({ status: 'SERVING' });
+    expect(await check('oms.v1.Nope')).toEqual({ code: 5 });
+    client.close();
+  });
+
+  it('lists its services through server reflection', async () => {
+    const pkg = load(require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'));
+    const client = new pkg.grpc.reflection.v1.ServerReflection(h.running.grpcAddress, credentials.createInsecure());
+    const names = await new Promise<string[]>((resolve, reject) => {
+      const call = client.ServerReflectionInfo();
+      call.on('data', (res: any) => {
+        resolve(res.list_services_response.service.map((s: { name: string }) => s.name));
+        call.end();
+      });
+      call.on('error', reject);
+      call.write({ list_services: '' });
+    });
+    expect(names).toEqual(expect.arrayContaining(['oms.v1.OrderService']));
+    client.close();
+  });
+});
+
+describe('idempotency key retention', () => {
+  it('keeps keys for 24 hours and purges them afterwards, freeing the key', async () => {
+    const key = `key-${randomUUID()}`;
+    const first = ok(await h.rest.call('CreateOrder', twoItems, { token: alice, idempotencyKey: key }));
+    const { rows } = await h.sql.query(
+      `SELECT extract(epoch FROM expires_at - created_at) / 3600 AS hours FROM order_service.idempotency_keys WHERE key = $1`,
+      [key],
+    );
+    expect(Number(rows[0].hours)).toBeGreaterThanOrEqual(24);
+
+    await h.sql.query(`UPDATE order_service.idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
+    const purged = await h.running.app.get(IdempotencyJanitor, { strict: false }).purge();
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const again = ok(await h.rest.call('CreateOrder', twoItems, { token: alice, idempotencyKey: key }));
+    expect(again.order.id).not.toBe(first.order.id);
   });
 });

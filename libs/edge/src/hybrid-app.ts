@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { grpcLoaderOptions, PROTO_ROOT } from '#libs/contracts';
 import { GrpcHealth, ServiceLifecycle } from '#libs/health';
 import { correlationIdOfRawRequest, PinoNestLogger } from '#libs/observability';
+import { ReflectionService } from '@grpc/reflection';
 import { join } from 'node:path';
 
 export interface HybridAppOptions {
@@ -45,6 +46,8 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
     protoPath: options.protoFiles.map((f) => join(PROTO_ROOT, f)),
     loader: { ...grpcLoaderOptions, includeDirs: [...grpcLoaderOptions.includeDirs] },
     gracefulShutdown: true,
+    // Server reflection: grpcurl and friends discover the services without the proto files.
+    onLoadPackageDefinition: (pkg, server) => new ReflectionService(pkg).addToServer(server),
   });
   app.connectMicroservice<GrpcOptions>({ transport: Transport.GRPC, options: grpcOptions }, { inheritAppConfig: true });
 

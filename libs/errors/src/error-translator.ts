@@ -46,7 +46,7 @@ export class ErrorTranslator {
 
   translate(error: unknown): ApiError {
     if (error instanceof ApiError) return error;
-    if (isCoded(error) && this.table[error.code]) {
+    if (isCoded(error) && Object.hasOwn(this.table, error.code)) {
       return new ApiError(
         this.table[error.code]!,
         error.message,
@@ -55,8 +55,10 @@ export class ErrorTranslator {
         error.violations ?? [],
       );
     }
+    const infrastructure = infrastructureStatus(error);
+    if (infrastructure) return new ApiError(infrastructure, INFRASTRUCTURE_MESSAGE[infrastructure] ?? infrastructure);
     const httpStatus = httpStatusOf(error);
-    if (httpStatus !== undefined && httpStatus < 500) {
+    if (httpStatus !== undefined && (httpStatus < 500 || httpStatus === 503 || httpStatus === 504)) {
       const message = error instanceof Error ? error.message : 'bad request';
       return new ApiError(fromHttpStatus(httpStatus), message);
     }
@@ -69,5 +71,32 @@ function httpStatusOf(error: unknown): number | undefined {
   const e = error as { getStatus?: () => number; statusCode?: unknown; status?: unknown };
   if (typeof e.getStatus === 'function') return e.getStatus();
   if (typeof e.statusCode === 'number') return e.statusCode;
+  return undefined;
+}
+
+const INFRASTRUCTURE_MESSAGE: Record<string, string> = {
+  UNAVAILABLE: 'a dependency of the service is unavailable; retry with backoff',
+  ABORTED: 'the request conflicted with a concurrent one; retry',
+};
+
+/**
+ * Failures of the database or the network that a retry may cure. They say nothing about the
+ * request, so clients get UNAVAILABLE (or ABORTED for a lost transaction race), never INTERNAL.
+ */
+function infrastructureStatus(error: unknown): StatusCode | undefined {
+  const candidates = [error, (error as { driverError?: unknown })?.driverError];
+  for (const e of candidates) {
+    const code = (e as { code?: unknown })?.code;
+    if (typeof code !== 'string') continue;
+    // PostgreSQL SQLSTATE: 40001 serialization failure, 40P01 deadlock.
+    if (code === '40001' || code === '40P01') return 'ABORTED';
+    // 08xxx connection exceptions, 53xxx insufficient resources, 57P0x server shutting down.
+    if (/^(08|53|57P0)/.test(code)) return 'UNAVAILABLE';
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return 'UNAVAILABLE';
+  }
+  const message = error instanceof Error ? error.message : '';
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Driver not Connected|not currently accepting connections/i.test(message)) {
+    return 'UNAVAILABLE';
+  }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Logger, ServiceUnavailableException, SetMetadata, type OnApplicationBootstrap } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Res, ServiceUnavailableException, SetMetadata, type OnApplicationBootstrap } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DEFAULT_CHECK_TIMEOUT_MS, HEALTH_MODULE_OPTIONS, type HealthModuleOptions } from './health-module-options.js';
 import { ReadinessRegistry } from './readiness-registry.js';
@@ -42,28 +42,47 @@ export class HealthController implements OnApplicationBootstrap {
   /** 503 while starting or draining (without touching dependencies), else the readiness checks. */
   @Get('ready')
   @HealthCheck()
-  async ready(): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) reply: StatusReply): Promise<HealthCheckResult> {
     const phase = this.lifecycle.phase;
     if (phase !== 'ready') {
-      // Thrown directly rather than through HealthCheckService, which would log an error on
+      // Answered directly rather than through HealthCheckService, which would log an error on
       // every probe of a normal startup or drain.
-      throw new ServiceUnavailableException(downResult({ lifecycle: { status: 'down', phase } }));
+      return unavailable(reply, downResult({ lifecycle: { status: 'down', phase } }));
     }
     const timeoutMs = this.options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-    return this.health.check([
-      () => this.indicators.check('lifecycle').up({ phase }),
-      ...this.registry.entries().map(([name, check]) => () => this.indicators.check(name).attempt(check).withTimeout(timeoutMs)),
-    ]);
+    try {
+      return await this.health.check([
+        () => this.indicators.check('lifecycle').up({ phase }),
+        ...this.registry.entries().map(([name, check]) => () => this.indicators.check(name).attempt(check).withTimeout(timeoutMs)),
+      ]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) return unavailable(reply, error.getResponse() as HealthCheckResult);
+      throw error;
+    }
   }
 
   /** 200 once startup completed, 503 before. */
   @Get('startup')
   @HealthCheck()
-  startup(): HealthCheckResult {
+  startup(@Res({ passthrough: true }) reply: StatusReply): HealthCheckResult {
     const indicator = { startup: { status: this.lifecycle.startupComplete ? 'up' : 'down', phase: this.lifecycle.phase } } as const;
-    if (!this.lifecycle.startupComplete) throw new ServiceUnavailableException(downResult(indicator));
+    if (!this.lifecycle.startupComplete) return unavailable(reply, downResult(indicator));
     return okResult(indicator);
   }
+}
+
+/** What the probes need of the HTTP reply (Fastify's and Express's both have it). */
+interface StatusReply {
+  status(code: number): unknown;
+}
+
+/**
+ * A 503 with Terminus' body, answered here rather than thrown: thrown, it would meet the app's
+ * API exception filter, which renders API errors, not probe results.
+ */
+function unavailable(reply: StatusReply, result: HealthCheckResult): HealthCheckResult {
+  reply.status(503);
+  return result;
 }
 
 function okResult(info: HealthIndicatorResult): HealthCheckResult {

@@ -53,6 +53,8 @@ export class IdempotencyStore {
       await manager.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.options.waitMs))}`);
       const previous = await this.claim(manager, id);
       if (previous) return previous;
+      // The wait limit is for the claim only, not for the locks the command itself waits for.
+      await manager.query('SET LOCAL lock_timeout TO DEFAULT');
       const outcome = await this.attempt(work);
       await manager.query(
         `UPDATE ${this.table} SET status = 'COMPLETED', response = $3 WHERE scope = $1 AND key = $2`,
@@ -65,6 +67,20 @@ export class IdempotencyStore {
       throw new ReplayedError(e.code, e.message, e.details, e.violations);
     }
     return answer.result as T;
+  }
+
+  /**
+   * Deletes up to `limit` keys past their retention; returns how many. Safe to run from every
+   * replica at once: each DELETE removes what is still there.
+   */
+  async purgeExpired(limit = 1000): Promise<number> {
+    // TypeORM answers an UPDATE or DELETE with [rows, affected row count].
+    const [, deleted]: [unknown[], number] = await this.tx.manager().query(
+      `DELETE FROM ${this.table} WHERE (scope, key) IN
+         (SELECT scope, key FROM ${this.table} WHERE expires_at < now() LIMIT $1)`,
+      [limit],
+    );
+    return deleted;
   }
 
   private get table(): string {

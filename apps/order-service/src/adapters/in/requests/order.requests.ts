@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MAX_PAGE_SIZE } from '../../../application/queries/list-orders/list-orders.query.js';
 import { ORDER_LIMITS } from '../../../domain/order.aggregate.js';
 import { IsInt64, IsOptionalProto } from './proto-field.decorators.js';
 
@@ -21,9 +22,17 @@ import { IsInt64, IsOptionalProto } from './proto-field.decorators.js';
  * The request rules of OrderService, written once with class-validator and applied to the REST
  * body and to the gRPC message alike (field names are the JSON names; gRPC errors show proto names).
  */
-const ID_MAX = 128;
-const SKU_FORMAT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const CURRENCY_FORMAT = /^[A-Z]{3}$/;
+/** Formats and lengths of request fields; the OpenAPI document is built from the same values. */
+export const REQUEST_FORMATS = Object.freeze({
+  idMaxLength: 128,
+  reasonMaxLength: 512,
+  pageTokenMaxLength: 1024,
+  currency: '^[A-Z]{3}$',
+  sku: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+});
+const ID_MAX = REQUEST_FORMATS.idMaxLength;
+const SKU_FORMAT = new RegExp(REQUEST_FORMATS.sku);
+const CURRENCY_FORMAT = new RegExp(REQUEST_FORMATS.currency);
 
 export class MoneyRequest {
   @Matches(CURRENCY_FORMAT, { message: 'currency must be an ISO 4217 code such as USD' })
@@ -106,7 +115,7 @@ export class PayOrderRequest extends OrderIdRequest {
 export class ChangeOrderRequest extends OrderIdRequest {
   @IsOptionalProto()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(REQUEST_FORMATS.reasonMaxLength)
   reason?: string;
 
   @IsOptionalProto()
@@ -127,13 +136,13 @@ export const ORDER_STATUS_FILTERS = [
 export class ListOrdersRequest {
   @IsOptionalProto()
   @IsInt({ message: 'pageSize must be an integer' })
-  @Min(0, { message: 'pageSize must be between 0 and 100' })
-  @Max(100, { message: 'pageSize must be between 0 and 100' })
+  @Min(0, { message: `pageSize must be between 0 and ${MAX_PAGE_SIZE}` })
+  @Max(MAX_PAGE_SIZE, { message: `pageSize must be between 0 and ${MAX_PAGE_SIZE}` })
   pageSize?: number;
 
   @IsOptionalProto()
   @IsString()
-  @MaxLength(1024, { message: 'pageToken is not a page token of this service' })
+  @MaxLength(REQUEST_FORMATS.pageTokenMaxLength, { message: 'pageToken is not a page token of this service' })
   pageToken?: string;
 
   @IsOptionalProto()

@@ -20,4 +20,16 @@ export class PayOrderCommand extends Command<PayOrderResult> implements OrderCha
   ) {
     super();
   }
+
+  /** What makes two PayOrder requests the same, without the card number or CVV (never hashed or stored). */
+  idempotencyFingerprint(): object {
+    const digits = this.card.number.replace(/\D/g, '');
+    return {
+      actor: this.actor,
+      orderId: this.orderId,
+      paymentMethod: this.paymentMethod,
+      card: { last4: digits.slice(-4), length: digits.length, expiry: this.card.expiry },
+      expectedVersion: this.expectedVersion,
+    };
+  }
 }

@@ -73,7 +73,10 @@ export interface Payment {
 }
 
 export interface CreateOrderRequest {
-  /** Required; must equal the caller's JWT `sub` unless the caller is an admin (PERMISSION_DENIED). */
+  /**
+   * Empty means the caller (JWT `sub`). Otherwise it must equal `sub` unless the caller is an admin
+   * (PERMISSION_DENIED).
+   */
   customerId: string;
   /** 1..100 items. */
   items: OrderItem[];
