@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadOrCreateDevSecret } from '#libs/auth';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '#libs/database';
-import { loadOrderServiceConfig } from '../../order-service/src/order-service.config.js';
+import { ConfigError, loadOrderServiceConfig, port } from '../../order-service/src/order-service.config.js';
 import { startOrderService } from '../../order-service/src/order-service.app.js';
 
 /**
@@ -12,31 +12,59 @@ import { startOrderService } from '../../order-service/src/order-service.app.js'
  */
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.OMS_DATA_DIR || '.oms-data');
+  const useEmbedded = !process.env.DATABASE_URL;
+  // Validate every setting before starting anything: a typo must not cost an initdb.
+  const problems: string[] = [];
+  const pgPort = useEmbedded ? port(process.env, 'OMS_EMBEDDED_PG_PORT', 54329, problems) : 0;
+  try {
+    // Stand-ins for what this launcher provides itself: the embedded server's URL, the dev secret.
+    loadOrderServiceConfig(process.env, {
+      ...(useEmbedded && { databaseUrl: 'postgres://embedded' }),
+      ...(!process.env.OMS_JWT_SECRET && !process.env.OMS_PAGE_TOKEN_SECRET && { pageTokenSecret: 'dev-secret' }),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
   let embedded: EmbeddedPostgresServer | undefined;
-  if (!process.env.DATABASE_URL) {
-    const port = Number(process.env.OMS_EMBEDDED_PG_PORT || 54329);
-    console.log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir}/pg) ...`);
-    embedded = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'pg'), port, persistent: true });
+  if (useEmbedded) {
+    console.log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${dataDir}/pg) ...`);
+    embedded = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'pg'), port: pgPort, persistent: true });
   }
   const devSecret = !process.env.OMS_JWT_SECRET;
   if (devSecret) process.env.OMS_JWT_SECRET = loadOrCreateDevSecret(dataDir);
 
   const config = loadOrderServiceConfig(process.env, embedded ? { databaseUrl: embedded.url } : {});
   const running = await startOrderService(config, { selfProvision: true, shutdownHooks: false });
-  // Drain the app first, then stop the database it was using.
-  const shutdown = async (): Promise<void> => {
-    await running.close();
-    await embedded?.stop();
-    process.exit(0);
+  // Drain the app first, then stop the database it was using. `on`, not `once`: a repeated signal
+  // (a second Ctrl+C, a process manager repeating SIGTERM) must not kill the process mid-drain,
+  // which would orphan the embedded PostgreSQL and its lock on the data folder.
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): void => {
+    stopping ??= (async () => {
+      try {
+        await running.close();
+      } finally {
+        await embedded?.stop();
+      }
+    })().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 
   console.log(`
 OMS is running (all-in-one)
   REST  ${running.httpUrl}/v1/orders      health: ${running.httpUrl}/health/ready
   gRPC  ${running.grpcAddress}            service: oms.v1.OrderService
-  data  ${embedded ? `${dataDir} (embedded PostgreSQL ${embedded.url})` : 'DATABASE_URL'}
+  data  ${embedded ? `${dataDir} (embedded PostgreSQL ${embedded.url.replace(/:[^:@/]*@/, ':***@')})` : 'DATABASE_URL'}
 
 Get a token (${devSecret ? `development secret in ${dataDir}/jwt-secret` : 'OMS_JWT_SECRET'}):
   npm run token -- --sub alice --email alice@example.com

@@ -21,7 +21,7 @@ export function port(env: Env, name: string, fallback: number, problems: string[
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) problems.push(`${name} must be a port number, got "${raw}"`);
+  if (!/^\d{1,5}$/.test(raw) || value > 65535) problems.push(`${name} must be a port number (0-65535), got "${raw}"`);
   return value;
 }
 

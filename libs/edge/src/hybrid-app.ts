@@ -18,6 +18,11 @@ export interface HybridAppOptions {
   readonly bodyLimit?: number;
   /** Close the app on SIGTERM/SIGINT (default true); off when the caller handles signals itself. */
   readonly shutdownHooks?: boolean;
+  /**
+   * How long open gRPC calls may run once shutdown began before they are cancelled (default
+   * 10 s). Long-lived streams such as a load balancer's Health/Watch never end by themselves.
+   */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface RunningApp {
@@ -40,6 +45,7 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
   if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const health = app.get(GrpcHealth);
+  let grpcServer: { forceShutdown(): void } | undefined;
   const grpcOptions: GrpcOptions['options'] = health.addTo({
     url: `${options.host}:${options.grpcPort}`,
     package: ['oms.v1'],
@@ -47,13 +53,22 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
     loader: { ...grpcLoaderOptions, includeDirs: [...grpcLoaderOptions.includeDirs] },
     gracefulShutdown: true,
     // Server reflection: grpcurl and friends discover the services without the proto files.
-    onLoadPackageDefinition: (pkg, server) => new ReflectionService(pkg).addToServer(server),
+    onLoadPackageDefinition: (pkg, server) => {
+      grpcServer = server;
+      new ReflectionService(pkg).addToServer(server);
+    },
   });
   app.connectMicroservice<GrpcOptions>({ transport: Transport.GRPC, options: grpcOptions }, { inheritAppConfig: true });
 
   await app.startAllMicroservices();
   await app.listen(options.httpPort, options.host);
-  app.get(ServiceLifecycle).markStarted();
+  const lifecycle = app.get(ServiceLifecycle);
+  // Nest's graceful gRPC close (tryShutdown) has no deadline: once draining, give open calls the
+  // grace period, then cancel them. Covers both close() and enableShutdownHooks.
+  lifecycle.onChange((phase) => {
+    if (phase === 'draining') setTimeout(() => grpcServer?.forceShutdown(), options.shutdownGraceMs ?? 10_000).unref();
+  });
+  lifecycle.markStarted();
 
   const address = app.getHttpServer().address();
   const httpPort = typeof address === 'object' && address ? address.port : options.httpPort;
