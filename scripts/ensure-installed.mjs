@@ -7,6 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 const marker = 'node_modules/.package-lock.json';
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync('package-lock.json').mtimeMs;
 if (stale) {
-  process.stderr.write('installing dependencies (npm ci) ...\n');
-  execSync('npm ci --no-audit --no-fund --loglevel=error', { stdio: 'inherit' });
+  // `npm install` installs the locked versions; `npm ci` trips over the platform binaries npm 11
+  // leaves out of the lockfile (see .ci/run).
+  process.stderr.write('installing dependencies (npm install, locked versions) ...\n');
+  execSync('npm install --no-audit --no-fund --loglevel=error', { stdio: 'inherit' });
 }
