@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { loadOrCreateDevSecret } from '#libs/auth';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '#libs/database';
 import { ConfigError, loadOrderServiceConfig, port } from '../../order-service/src/order-service.config.js';
-import { startOrderService } from '../../order-service/src/order-service.app.js';
+import { startAllInOne } from './all-in-one.app.js';
 
 /**
  * The all-in-one, zero-install process (`npm start`): every service on one REST and one gRPC
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
   const devSecret = !process.env.OMS_JWT_SECRET;
   if (devSecret) process.env.OMS_JWT_SECRET = loadOrCreateDevSecret(dataDir);
 
-  const config = loadOrderServiceConfig(process.env, embedded ? { databaseUrl: embedded.url } : {});
-  const running = await startOrderService(config, { selfProvision: true, shutdownHooks: false });
+  const databaseUrl = embedded?.url ?? process.env.DATABASE_URL ?? '';
+  const running = await startAllInOne({ env: process.env, databaseUrl, selfProvision: true, shutdownHooks: false });
   // Drain the app first, then stop the database it was using. `on`, not `once`: a repeated signal
   // (a second Ctrl+C, a process manager repeating SIGTERM) must not kill the process mid-drain,
   // which would orphan the embedded PostgreSQL and its lock on the data folder.
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   console.log(`
 OMS is running (all-in-one)
   REST  ${running.httpUrl}/v1/orders      health: ${running.httpUrl}/health/ready
-  gRPC  ${running.grpcAddress}            service: oms.v1.OrderService
+  gRPC  ${running.grpcAddress}            services: oms.v1.OrderService, oms.v1.InventoryService, oms.v1.PaymentService
+  admin REST: PUT/GET ${running.httpUrl}/v1/products/{sku}      gateway callbacks: /internal/gateway/callbacks
   data  ${embedded ? `${dataDir} (embedded PostgreSQL ${embedded.url.replace(/:[^:@/]*@/, ':***@')})` : 'DATABASE_URL'}
 
 Get a token (${devSecret ? `development secret in ${dataDir}/jwt-secret` : 'OMS_JWT_SECRET'}):

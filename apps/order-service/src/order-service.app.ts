@@ -4,7 +4,7 @@ import { EdgeModule, startHybridApp, type RunningApp } from '#libs/edge';
 import type { ObservabilityLoggerOptions } from '#libs/observability';
 import { ORDER_ERROR_CODES } from './adapters/in/order-error-codes.js';
 import type { OrderServiceConfig } from './order-service.config.js';
-import { OrderModule } from './order.module.js';
+import { OrderModule, type OrderModuleOptions } from './order.module.js';
 
 export const ORDER_GRPC_SERVICE = 'oms.v1.OrderService';
 
@@ -14,6 +14,8 @@ export interface OrderServiceStartOptions {
   readonly logging?: Omit<ObservabilityLoggerOptions, 'service'>;
   /** Let Nest close the app on SIGTERM/SIGINT (default); off when the caller handles signals. */
   readonly shutdownHooks?: boolean;
+  /** Overrides of the order module's settings (tests: short timeouts, unique queues). */
+  readonly orderModule?: Partial<OrderModuleOptions>;
 }
 
 @Module({})
@@ -30,12 +32,24 @@ export function orderServiceAppModule(config: OrderServiceConfig, options: Order
         errorCodes: [ORDER_ERROR_CODES],
         logging: options.logging,
       }),
-      OrderModule.forRoot({
-        databaseUrl: config.databaseUrl,
-        pageTokenSecret: config.pageTokenSecret,
-        selfProvision: options.selfProvision,
-      }),
+      OrderModule.forRoot(orderModuleOptions(config, options)),
     ],
+  };
+}
+
+/** The order bounded context's settings from the service configuration (also used by all-in-one). */
+export function orderModuleOptions(config: OrderServiceConfig, options: OrderServiceStartOptions = {}): OrderModuleOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    pageTokenSecret: config.pageTokenSecret,
+    selfProvision: options.selfProvision,
+    amqpUrl: config.amqpUrl,
+    paymentAddress: config.paymentAddress,
+    serviceToken: config.serviceToken,
+    jwtSecret: config.jwtSecret,
+    outcomeWaitMs: config.outcomeWaitMs,
+    paymentTimeoutMs: config.paymentTimeoutMs,
+    ...options.orderModule,
   };
 }
 

@@ -6,6 +6,17 @@ export interface OrderServiceConfig {
   readonly grpcPort: number;
   readonly databaseUrl: string;
   readonly pageTokenSecret: string;
+  /** RabbitMQ; unset in the all-in-one mode (in-process broker). */
+  readonly amqpUrl?: string;
+  /** payment-service's gRPC address (OMS_PAYMENT_GRPC_ADDRESS, default 127.0.0.1:50053). */
+  readonly paymentAddress: string;
+  /** OMS_SERVICE_TOKEN: the bearer token shown to other services; else minted with OMS_JWT_SECRET. */
+  readonly serviceToken?: string;
+  readonly jwtSecret?: string;
+  /** OMS_PAYMENT_WAIT_MS (default 10000). */
+  readonly outcomeWaitMs: number;
+  /** OMS_ORDER_PAYMENT_TIMEOUT_SECONDS (default 900), in ms. */
+  readonly paymentTimeoutMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -15,6 +26,15 @@ export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+/** A whole number setting within [min, max]. */
+export function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
 }
 
 export function port(env: Env, name: string, fallback: number, problems: string[]): number {
@@ -33,6 +53,7 @@ export function loadOrderServiceConfig(env: Env, overrides: Partial<OrderService
   const problems: string[] = [];
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? '';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
+  if (env.AMQP_URL && !/^amqps?:\/\//.test(env.AMQP_URL)) problems.push('AMQP_URL must be an amqp:// URL');
   const secretSource = env.OMS_PAGE_TOKEN_SECRET || env.OMS_JWT_SECRET || overrides.pageTokenSecret;
   if (!secretSource) problems.push('OMS_PAGE_TOKEN_SECRET (or OMS_JWT_SECRET) must be set to sign page tokens');
   const config: OrderServiceConfig = {
@@ -42,6 +63,12 @@ export function loadOrderServiceConfig(env: Env, overrides: Partial<OrderService
     databaseUrl,
     // Derived, so replicas sharing OMS_JWT_SECRET accept each other's tokens without another secret.
     pageTokenSecret: createHash('sha256').update(`page-token:${secretSource ?? ''}`).digest('hex'),
+    amqpUrl: env.AMQP_URL || undefined,
+    paymentAddress: env.OMS_PAYMENT_GRPC_ADDRESS || '127.0.0.1:50053',
+    serviceToken: env.OMS_SERVICE_TOKEN || undefined,
+    jwtSecret: env.OMS_JWT_SECRET || undefined,
+    outcomeWaitMs: integer(env, 'OMS_PAYMENT_WAIT_MS', 10_000, 0, 120_000, problems),
+    paymentTimeoutMs: integer(env, 'OMS_ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 30 * 24 * 3600, problems) * 1000,
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -43,7 +43,8 @@ export function createDataSource(config: DataSourceConfig): DataSource {
 
 /**
  * Runs the pending migrations, all in one transaction, and returns their names. Concurrent
- * callers on the same schema are serialised by an advisory lock (TypeORM takes none).
+ * callers on the same schema are serialised by an advisory lock (TypeORM takes none). The lock
+ * holds a connection of its own while the migrations use another: the pool needs at least two.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const schema = schemaOf(dataSource);

@@ -4,6 +4,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { grpcLoaderOptions, PROTO_ROOT } from '#libs/contracts';
 import { GrpcHealth, ServiceLifecycle } from '#libs/health';
+import { connectMessagingTransports } from '#libs/messaging';
 import { correlationIdOfRawRequest, PinoNestLogger } from '#libs/observability';
 import { ReflectionService } from '@grpc/reflection';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, genReqId: correlationIdOfRawRequest });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
-  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  if (options.shutdownHooks ?? true) exitOnSignals(app);
 
   const health = app.get(GrpcHealth);
   let grpcServer: { forceShutdown(): void } | undefined;
@@ -59,6 +60,8 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
     },
   });
   app.connectMicroservice<GrpcOptions>({ transport: Transport.GRPC, options: grpcOptions }, { inheritAppConfig: true });
+  // Message consumers of every service module hosted here (RabbitMQ or the in-process broker).
+  connectMessagingTransports(app);
 
   await app.startAllMicroservices();
   await app.listen(options.httpPort, options.host);
@@ -78,4 +81,25 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
     grpcAddress: `${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${options.grpcPort}`,
     close: () => app.close(),
   };
+}
+
+/**
+ * SIGTERM/SIGINT: drain (readiness false, consumers cancelled, in-flight work finished, relay
+ * stopped, connections closed) and exit 0, as the contract asks. Nest's own hooks re-raise the
+ * signal instead, which ends the process with a signal status. A repeated signal does not cut
+ * the drain short.
+ */
+function exitOnSignals(app: INestApplication): void {
+  let closing: Promise<void> | undefined;
+  const close = (): void => {
+    closing ??= app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', close);
+  process.on('SIGINT', close);
 }

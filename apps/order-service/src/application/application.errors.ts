@@ -40,3 +40,25 @@ export class InvalidRequestError extends DomainError {
     super(violations.map((v) => `${v.field}: ${v.description}`).join('; '));
   }
 }
+
+/** Another operation (payment, commit, compensation) is under way on the order; retry later. */
+export class OrderBusyError extends DomainError {
+  readonly code = 'OPERATION_IN_PROGRESS';
+  constructor(orderId: string, phase: string) {
+    super(`another operation is in progress on order ${orderId}; retry when it has finished`, { orderId, phase });
+  }
+}
+
+/**
+ * The payment attempt failed; `code` is the gateway's reason (PAYMENT_DECLINED,
+ * INSUFFICIENT_FUNDS, PAYMENT_PROVIDER_UNAVAILABLE, ...). The order stays payable.
+ */
+export class PaymentFailedError extends DomainError {
+  constructor(
+    orderId: string,
+    paymentId: string,
+    readonly code: string,
+  ) {
+    super(`the payment was not accepted: ${code}`, { orderId, paymentId });
+  }
+}

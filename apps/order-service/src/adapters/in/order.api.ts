@@ -6,6 +6,7 @@ import { CancelOrderCommand } from '../../application/commands/cancel-order/canc
 import { CreateOrderCommand } from '../../application/commands/create-order/create-order.command.js';
 import { PayOrderCommand } from '../../application/commands/pay-order/pay-order.command.js';
 import { RefundOrderCommand } from '../../application/commands/refund-order/refund-order.command.js';
+import { AwaitOutcomeQuery } from '../../application/queries/await-payment/await-payment.query.js';
 import { GetOrderQuery } from '../../application/queries/get-order/get-order.query.js';
 import { ListOrdersQuery } from '../../application/queries/list-orders/list-orders.query.js';
 import { currentActor } from './actor.js';
@@ -27,11 +28,17 @@ const optionalVersion = (v: string | number | null | undefined): number | undefi
  * body or gRPC message, not yet trusted), an `oms.v1` response message out. The gRPC controller
  * returns it as is, the REST controller renders it as proto3 JSON, so both answer the same.
  */
+/** How long PayOrder and RefundOrder wait for their outcome (OMS_PAYMENT_WAIT_MS). */
+export class OrderApiOptions {
+  constructor(readonly outcomeWaitMs: number) {}
+}
+
 @Injectable()
 export class OrderApi {
   constructor(
     private readonly commands: IdempotentCommandBus,
     private readonly queries: QueryBus,
+    private readonly options: OrderApiOptions,
   ) {}
 
   async createOrder(input: unknown): Promise<orderV1.CreateOrderResponse> {
@@ -73,8 +80,14 @@ export class OrderApi {
       { number: d.cardNumber, expiry: d.expiryDate, cvv: d.cvv },
       optionalVersion(req.expectedVersion),
     );
-    const result = await this.commands.execute(command);
-    return { order: toProtoOrder(result.order), payment: toProtoPayment(result.payment) };
+    // The command commits (and is remembered for its idempotency key) before the wait, which only
+    // reads: a repeat waits again and sees the outcome as it is by then.
+    const started = await this.commands.execute(command);
+    const order = await this.queries.execute(
+      new AwaitOutcomeQuery(command.actor, req.id, this.options.outcomeWaitMs, started.payment.id),
+    );
+    const payment = order.payment?.id === started.payment.id ? order.payment : started.payment;
+    return { order: toProtoOrder(order), payment: toProtoPayment(payment) };
   }
 
   async cancelOrder(input: unknown): Promise<orderV1.CancelOrderResponse> {
@@ -86,6 +99,9 @@ export class OrderApi {
   async refundOrder(input: unknown): Promise<orderV1.RefundOrderResponse> {
     const req = await validateRequest(ChangeOrderRequest, input);
     const command = new RefundOrderCommand(currentActor(), req.id, req.reason ?? '', optionalVersion(req.expectedVersion));
-    return { order: toProtoOrder(await this.commands.execute(command)) };
+    await this.commands.execute(command);
+    // Waits until the money is refunded and the stock returned, like PayOrder waits for its outcome.
+    const order = await this.queries.execute(new AwaitOutcomeQuery(command.actor, req.id, this.options.outcomeWaitMs));
+    return { order: toProtoOrder(order) };
   }
 }

@@ -78,7 +78,8 @@ describe('order saga properties', () => {
           expect(saga.phase === 'ENDED').toBe(saga.pending.length === 0 && saga.phase === 'ENDED');
           if (saga.phase === 'COMPENSATING') expect(saga.pending.length).toBeGreaterThan(0);
           for (const c of decision.commands) {
-            if (['inventory.release', 'inventory.restock', 'payment.void', 'payment.refund'].includes(c)) {
+            // A stray hold's void (decision.paymentId) is sent but deliberately not tracked.
+            if (decision.paymentId === undefined && ['inventory.release', 'inventory.restock', 'payment.void', 'payment.refund'].includes(c)) {
               expect(saga.pending).toContain(c);
             }
           }
@@ -87,6 +88,7 @@ describe('order saga properties', () => {
             expect(order.status).toBe('RESERVED');
           }
           if (saga.phase === 'COMPLETED') expect(order.status).toBe('CONFIRMED');
+          if (saga.phase === 'ENDED' || saga.phase === 'COMPENSATING') expect(['CANCELED', 'REFUNDED']).toContain(order.status);
           if (saga.phase === 'COMMITTING') expect(order.status).toBe('PAID');
         }
       }),

@@ -30,6 +30,8 @@ export interface OrderSagaState {
   readonly pending: readonly Compensation[];
   /** When the current wait times out (payment deadline, or hold deadline); null when none. */
   readonly deadline: Date | null;
+  /** When an unpaid RESERVED order is given up; kept across declined attempts. */
+  readonly paymentDeadline: Date | null;
 }
 
 /** What the saga is told: replies of other services, and what the order's own commands started. */

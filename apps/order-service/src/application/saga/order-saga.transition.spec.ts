@@ -7,7 +7,7 @@ const clock: SagaClock = { now: NOW, paymentTimeoutMs: 900_000, holdTimeoutMs: 6
 const later = (ms: number): Date => new Date(NOW.getTime() + ms);
 
 function state(phase: SagaPhase, extra: Partial<OrderSagaState> = {}): OrderSagaState {
-  return { orderId: 'o-1', phase, paymentId: phase === 'RESERVING' || phase === 'AWAITING_PAYMENT' ? null : 'pay-1', pending: [], deadline: null, ...extra };
+  return { orderId: 'o-1', phase, paymentId: phase === 'RESERVING' || phase === 'AWAITING_PAYMENT' ? null : 'pay-1', pending: [], deadline: null, paymentDeadline: null, ...extra };
 }
 
 const reservation = (status: Extract<SagaInput, { kind: 'reservation' }>['status']): SagaInput => ({ kind: 'reservation', status });
@@ -25,7 +25,7 @@ function advanced(d: SagaDecision): Extract<SagaDecision, { outcome: 'advance' }
 describe('startSaga', () => {
   it('reserves the stock of a new order', () => {
     expect(startSaga('o-1')).toEqual({
-      state: { orderId: 'o-1', phase: 'RESERVING', paymentId: null, pending: [], deadline: null },
+      state: { orderId: 'o-1', phase: 'RESERVING', paymentId: null, pending: [], deadline: null, paymentDeadline: null },
       commands: ['inventory.reserve'],
     });
   });
@@ -34,11 +34,11 @@ describe('startSaga', () => {
 describe('the happy path: create -> reserve -> pay -> hold -> capture -> commit', () => {
   it.each<[string, OrderSagaState, SagaInput, Partial<OrderSagaState>, unknown[], string[]]>([
     ['stock reserved: wait for payment until the deadline', state('RESERVING'), reservation('RESERVED'),
-      { phase: 'AWAITING_PAYMENT', deadline: later(900_000) }, [{ do: 'markReserved' }], []],
+      { phase: 'AWAITING_PAYMENT', deadline: later(900_000), paymentDeadline: later(900_000) }, [{ do: 'markReserved' }], []],
     ['PayOrder accepted: the hold is awaited until its deadline', state('AWAITING_PAYMENT', { deadline: later(1) }), { kind: 'payment-started', paymentId: 'pay-9' },
       { phase: 'HOLDING', paymentId: 'pay-9', deadline: later(60_000) }, [], []],
-    ['held: capture it', state('HOLDING', { deadline: later(5) }), payment('hold', 'HELD'),
-      { phase: 'CAPTURING', deadline: null }, [{ do: 'markPaymentHeld' }], ['payment.capture']],
+    ['held: capture it', state('HOLDING', { deadline: later(5), paymentDeadline: later(9) }), payment('hold', 'HELD'),
+      { phase: 'CAPTURING', deadline: null, paymentDeadline: null }, [{ do: 'markPaymentHeld' }], ['payment.capture']],
     ['captured: the order is paid, commit the stock', state('CAPTURING'), payment('capture', 'CAPTURED', { transactionId: 'txn-1' }),
       { phase: 'COMMITTING' }, [{ do: 'markPaid', transactionId: 'txn-1' }], ['inventory.commit']],
     ['committed: confirmed', state('COMMITTING'), reservation('COMMITTED'),
@@ -60,7 +60,7 @@ describe('failures and compensations', () => {
   });
 
   it('keeps a declined order RESERVED and payable again, with its original deadline', () => {
-    const from = state('HOLDING', { deadline: later(10) });
+    const from = state('HOLDING', { deadline: later(5), paymentDeadline: later(10) });
     const d = advanced(decide(from, payment('hold', 'FAILED', { failureReason: 'INSUFFICIENT_FUNDS' }), clock));
     expect(d.state).toMatchObject({ phase: 'AWAITING_PAYMENT', paymentId: 'pay-1', deadline: later(10) });
     expect(d.order).toEqual([{ do: 'markPaymentFailed', reason: 'INSUFFICIENT_FUNDS' }]);
@@ -125,6 +125,16 @@ describe('late, duplicate and foreign replies', () => {
     expect(d.state.pending).toEqual(['inventory.release']);
   });
 
+  it('voids the hold of a payment already replaced, without tracking it', () => {
+    const d = advanced(decide(state('AWAITING_PAYMENT', { paymentId: 'pay-2' }), payment('hold', 'HELD', { paymentId: 'pay-1' }), clock));
+    expect(d).toMatchObject({ commands: ['payment.void'], paymentId: 'pay-1', order: [] });
+    expect(d.state).toEqual(state('AWAITING_PAYMENT', { paymentId: 'pay-2' }));
+  });
+
+  it('refuses a new payment while the previous one is being voided', () => {
+    expect(decide(state('AWAITING_PAYMENT', { pending: ['payment.void'] }), { kind: 'payment-started', paymentId: 'p' }, clock)).toEqual({ outcome: 'busy' });
+  });
+
   it('voids a hold that arrived after the order was given up, even once the saga ended', () => {
     const d = advanced(decide(state('ENDED'), payment('hold', 'HELD'), clock));
     expect(d.commands).toEqual(['payment.void']);
@@ -149,7 +159,6 @@ describe('operations never interleave', () => {
   it.each<[SagaPhase, SagaInput]>([
     ['HOLDING', { kind: 'cancel-requested', reason: 'x' }],
     ['CAPTURING', { kind: 'cancel-requested', reason: 'x' }],
-    ['COMMITTING', { kind: 'cancel-requested', reason: 'x' }],
     ['CAPTURING', { kind: 'refund-requested', reason: 'x' }],
     ['COMMITTING', { kind: 'refund-requested', reason: 'x' }],
     ['HOLDING', { kind: 'payment-started', paymentId: 'pay-2' }],
@@ -159,10 +168,18 @@ describe('operations never interleave', () => {
   });
 
   it.each<[SagaPhase, SagaInput]>([
+    ['COMMITTING', { kind: 'cancel-requested', reason: 'x' }],
     ['COMPLETED', { kind: 'cancel-requested', reason: 'x' }],
     ['ENDED', { kind: 'cancel-requested', reason: 'x' }],
     ['AWAITING_PAYMENT', { kind: 'refund-requested', reason: 'x' }],
   ])('%s: %j is left to the order, which refuses it', (phase, input) => {
     expect(decide(state(phase), input, clock)).toEqual({ outcome: 'ignore' });
+  });
+});
+
+describe('a late hold undone while the order still waits for payment', () => {
+  it('stays AWAITING_PAYMENT when the void is confirmed', () => {
+    const d = advanced(decide(state('AWAITING_PAYMENT', { paymentId: 'pay-1', pending: ['payment.void'] }), payment('void', 'VOIDED'), clock));
+    expect(d.state).toMatchObject({ phase: 'AWAITING_PAYMENT', pending: [] });
   });
 });

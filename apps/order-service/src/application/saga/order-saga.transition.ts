@@ -24,6 +24,8 @@ export type SagaDecision =
       readonly order: readonly OrderChange[];
       /** Commands to send through the outbox, in the same transaction. */
       readonly commands: readonly SagaCommand[];
+      /** The payment the payment commands are for, when not the saga's current one (a stray hold). */
+      readonly paymentId?: string;
     }
   /** A client's cancel or refund that must wait: another operation on the order is in flight. */
   | { readonly outcome: 'busy' }
@@ -36,7 +38,7 @@ const BUSY: SagaDecision = { outcome: 'busy' };
 /** The saga of a new order: reserve its stock. */
 export function startSaga(orderId: string): { state: OrderSagaState; commands: readonly SagaCommand[] } {
   return {
-    state: { orderId, phase: 'RESERVING', paymentId: null, pending: [], deadline: null },
+    state: { orderId, phase: 'RESERVING', paymentId: null, pending: [], deadline: null, paymentDeadline: null },
     commands: ['inventory.reserve'],
   };
 }
@@ -53,13 +55,20 @@ function advance(
 /** Starts compensation: sends the undo commands and waits for their replies. */
 function compensate(state: OrderSagaState, order: OrderChange[], undo: Compensation[]): SagaDecision {
   const pending = [...new Set([...state.pending, ...undo])];
-  return advance(state, { phase: pending.length > 0 ? 'COMPENSATING' : 'ENDED', pending, deadline: null }, order, undo);
+  return advance(
+    state,
+    { phase: pending.length > 0 ? 'COMPENSATING' : 'ENDED', pending, deadline: null, paymentDeadline: null },
+    order,
+    undo,
+  );
 }
 
 /** One reply of a compensation arrived: drop it from the pending set; the saga ends with the last. */
 function settle(state: OrderSagaState, done: Compensation): SagaDecision {
   if (!state.pending.includes(done)) return IGNORE;
   const pending = state.pending.filter((p) => p !== done);
+  // A void settled while the order still waits for payment (a late hold undone) leaves it waiting.
+  if (state.phase !== 'COMPENSATING' && state.phase !== 'ENDED') return advance(state, { phase: state.phase, pending }, []);
   return advance(state, { phase: pending.length > 0 ? 'COMPENSATING' : 'ENDED', pending }, []);
 }
 
@@ -82,7 +91,8 @@ export function decide(state: OrderSagaState, input: SagaInput, clock: SagaClock
     case 'payment':
       return onPayment(state, input);
     case 'payment-started':
-      if (state.phase !== 'AWAITING_PAYMENT') return BUSY;
+      // A retry waits until the previous attempt's void is confirmed: compensations are per kind.
+      if (state.phase !== 'AWAITING_PAYMENT' || state.pending.length > 0) return BUSY;
       return advance(
         state,
         { phase: 'HOLDING', paymentId: input.paymentId, deadline: new Date(clock.now.getTime() + clock.holdTimeoutMs) },
@@ -92,8 +102,9 @@ export function decide(state: OrderSagaState, input: SagaInput, clock: SagaClock
       if (state.phase === 'RESERVING' || state.phase === 'AWAITING_PAYMENT') {
         return compensate(state, [{ do: 'cancel', reason: input.reason }], ['inventory.release']);
       }
-      // While a payment or commit is under way the order is busy; afterwards the aggregate decides.
-      return state.phase === 'HOLDING' || state.phase === 'CAPTURING' || state.phase === 'COMMITTING' ? BUSY : IGNORE;
+      // While a payment is under way the order is busy; otherwise the aggregate decides (a PAID
+      // order being committed is refused by it: refund instead).
+      return state.phase === 'HOLDING' || state.phase === 'CAPTURING' ? BUSY : IGNORE;
     case 'refund-requested':
       if (state.phase === 'COMPLETED') {
         return compensate(state, [{ do: 'refund', reason: input.reason }], ['payment.refund', 'inventory.restock']);
@@ -109,17 +120,18 @@ function onReservation(state: OrderSagaState, status: ReservationOutcome, clock:
   switch (status) {
     case 'RESERVED':
       if (state.phase === 'RESERVING') {
-        return advance(
-          state,
-          { phase: 'AWAITING_PAYMENT', deadline: new Date(clock.now.getTime() + clock.paymentTimeoutMs) },
-          [{ do: 'markReserved' }],
-        );
+        const paymentDeadline = new Date(clock.now.getTime() + clock.paymentTimeoutMs);
+        return advance(state, { phase: 'AWAITING_PAYMENT', deadline: paymentDeadline, paymentDeadline }, [
+          { do: 'markReserved' },
+        ]);
       }
       // Reserved after the order was given up (a cancel raced the reservation): release it again.
       return pendingRelease ? resend(state, 'inventory.release') : IGNORE;
     case 'REJECTED':
       if (state.phase === 'RESERVING') {
-        return advance(state, { phase: 'ENDED', deadline: null }, [{ do: 'cancel', reason: SAGA_REASONS.insufficientStock }]);
+        return advance(state, { phase: 'ENDED', deadline: null, paymentDeadline: null }, [
+          { do: 'cancel', reason: SAGA_REASONS.insufficientStock },
+        ]);
       }
       // Nothing was reserved, so nothing needs releasing.
       return pendingRelease ? settle(state, 'inventory.release') : IGNORE;
@@ -139,17 +151,22 @@ function onPayment(state: OrderSagaState, input: Extract<SagaInput, { kind: 'pay
     case 'hold':
       if (input.status === 'HELD') {
         if (current && state.phase === 'HOLDING') {
-          return advance(state, { phase: 'CAPTURING', deadline: null }, [{ do: 'markPaymentHeld' }], ['payment.capture']);
+          return advance(state, { phase: 'CAPTURING', deadline: null, paymentDeadline: null }, [{ do: 'markPaymentHeld' }], [
+            'payment.capture',
+          ]);
         }
         // A hold nobody is waiting for any more (timed out, canceled, replaced): give the money back.
         if (current && state.phase !== 'CAPTURING' && state.phase !== 'COMMITTING' && state.phase !== 'COMPLETED') {
           return resend(state, 'payment.void');
         }
+        // The hold of an attempt already replaced (e.g. it timed out on our side, then the client
+        // paid again): void that payment too. Not tracked: the saga follows its current payment.
+        if (!current) return { outcome: 'advance', state, order: [], commands: ['payment.void'], paymentId: input.paymentId };
         return IGNORE;
       }
       if (input.status === 'FAILED') {
         if (current && state.phase === 'HOLDING') {
-          return advance(state, { phase: 'AWAITING_PAYMENT', deadline: state.deadline }, [
+          return advance(state, { phase: 'AWAITING_PAYMENT', deadline: state.paymentDeadline }, [
             { do: 'markPaymentFailed', reason: input.failureReason || 'PAYMENT_DECLINED' },
           ]);
         }

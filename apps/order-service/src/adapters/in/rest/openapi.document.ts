@@ -1,7 +1,7 @@
 import { ORDER_STATUS_FILTERS } from '../requests/order.requests.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../application/queries/list-orders/list-orders.query.js';
 import { ERROR_SCHEMAS, errorBodySchema, statusCodesFor } from './openapi-error.schemas.js';
-import { MESSAGE_SCHEMAS, REQUEST_FORMATS, type JsonObject } from './openapi.schemas.js';
+import { CATALOG_FORMATS, CATALOG_SCHEMAS, MESSAGE_SCHEMAS, REQUEST_FORMATS, type JsonObject } from './openapi.schemas.js';
 
 /** Where the gateway serves {@link ORDER_GATEWAY_OPENAPI}. */
 export const OPENAPI_DOCUMENT_PATH = '/v1/openapi.json';
@@ -87,9 +87,12 @@ function customMethod(operation: {
   };
 }
 
+const ADMIN_ONLY = 'PERMISSION_DENIED: the caller does not have the admin role.';
+
 /**
  * The OpenAPI 3.1 description of the `/v1` REST gateway (gRPC transcoding of
- * `oms.v1.OrderService`, see CONTRACT section 2), served at {@link OPENAPI_DOCUMENT_PATH}.
+ * `oms.v1.OrderService`, plus catalog administration of `oms.v1.InventoryService`, see CONTRACT
+ * section 2), served at {@link OPENAPI_DOCUMENT_PATH}.
  * Written by hand from the proto comments, with every limit taken from the code that enforces it.
  */
 export const ORDER_GATEWAY_OPENAPI: JsonObject = {
@@ -97,18 +100,22 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
   info: {
     title: 'OMS order API',
     version: '1.0.0',
-    summary: 'Orders of the Order Management System: create, read, list, pay, cancel, refund.',
+    summary: 'Orders of the Order Management System (create, read, list, pay, cancel, refund) and catalog administration.',
     description: [
       'REST transcoding of the gRPC service `oms.v1.OrderService`: bodies are the proto messages in proto3 JSON',
       '(lowerCamelCase field names, enums by name, int64 as a string on output and a string or number on input;',
       'requests may also use the proto field names, e.g. `customer_id`). Every method answers HTTP 200 on success.',
       'Errors follow AIP-193 with the same canonical code a gRPC client gets.',
+      'Catalog administration (`/v1/products/{sku}`, UpsertProduct and GetProduct of `oms.v1.InventoryService`, admin role) is served by inventory-service: on its own port (3001 by default) in the multi-process mode, on this same port in the all-in-one mode.',
     ].join(' '),
     license: { name: 'MIT', identifier: 'MIT' },
   },
   servers: [{ url: '/', description: 'The server that serves this document.' }],
   security: [{ bearerAuth: [] }],
-  tags: [{ name: 'Orders', description: 'Orders and their lifecycle (oms.v1.OrderService).' }],
+  tags: [
+    { name: 'Orders', description: 'Orders and their lifecycle (oms.v1.OrderService).' },
+    { name: 'Products', description: 'Catalog administration, admin role (oms.v1.InventoryService).' },
+  ],
   paths: {
     '/v1/orders': {
       post: {
@@ -197,6 +204,43 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
       badRequest:
         'INVALID_ARGUMENT: a field breaks a rule. FAILED_PRECONDITION (ORDER_NOT_REFUNDABLE): the order is not PAID or CONFIRMED.',
     }),
+    '/v1/products/{sku}': {
+      parameters: [param('ProductSku')],
+      put: {
+        operationId: 'UpsertProduct',
+        tags: ['Products'],
+        summary: 'Create or replace a product',
+        description:
+          "Admin only. Creates the product, or replaces the name, price and stock on hand of an existing one; units held by live reservations stay held. An identical request changes nothing. A change reaches order-service's catalog, which prices new orders, shortly after (event `catalog.product_changed`).",
+        parameters: mutationHeaders,
+        requestBody: body('UpsertProductRequest', true),
+        responses: {
+          '200': ok('The product as stored, with its reserved units.', 'UpsertProductResponse'),
+          ...errors({
+            BadRequest:
+              'INVALID_ARGUMENT: the sku in the path or a body field breaks a rule, or the Idempotency-Key is malformed. FAILED_PRECONDITION (STOCK_BELOW_RESERVED): `stock` is below the units live reservations hold.',
+            PermissionDenied: ADMIN_ONLY,
+            Conflict:
+              'ALREADY_EXISTS (IDEMPOTENCY_KEY_REUSED): the Idempotency-Key was used for a different request; ABORTED (IDEMPOTENT_REQUEST_IN_PROGRESS): the first request with the key is still running; ABORTED (CONCURRENT_MODIFICATION): a concurrent change of the product won, retry.',
+          }),
+        },
+      },
+      get: {
+        operationId: 'GetProduct',
+        tags: ['Products'],
+        summary: 'Get a product',
+        description: 'Admin only. The product with its stock on hand (reserved units included) and the units live reservations hold.',
+        parameters: [param('CorrelationId')],
+        responses: {
+          '200': ok('The product.', 'GetProductResponse'),
+          ...errors({
+            BadRequest: 'INVALID_ARGUMENT: the sku is not 1 to 64 letters, digits, dashes or underscores.',
+            PermissionDenied: ADMIN_ONLY,
+            NotFound: 'NOT_FOUND (PRODUCT_NOT_FOUND): no product has this sku.',
+          }),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -205,7 +249,7 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description:
-          '`sub` is the customer id; `exp` is required; optional `roles: ["admin"]` lets the caller act on any customer\'s orders.',
+          '`sub` is the customer id; `exp` is required; optional `roles: ["admin"]` lets the caller act on any customer\'s orders and is required for catalog administration.',
       },
     },
     parameters: {
@@ -215,6 +259,13 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
         required: true,
         description: 'The order id (`Order.id`), percent-encoded.',
         schema: { type: 'string', minLength: 1, maxLength: REQUEST_FORMATS.idMaxLength },
+      },
+      ProductSku: {
+        name: 'sku',
+        in: 'path',
+        required: true,
+        description: 'The product sku (`Product.sku`): 1 to 64 letters, digits, dashes or underscores.',
+        schema: { type: 'string', pattern: CATALOG_FORMATS.sku },
       },
       IdempotencyKey: {
         name: 'Idempotency-Key',
@@ -278,6 +329,6 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
       DeadlineExceeded: errorResponse(504, 'The server gave up waiting for a dependency; the outcome is unknown, so retry with the same Idempotency-Key.'),
       Internal: errorResponse(500, 'A fault of the server, never the answer to anything the client sent.'),
     },
-    schemas: { ...MESSAGE_SCHEMAS, ...ERROR_SCHEMAS },
+    schemas: { ...MESSAGE_SCHEMAS, ...CATALOG_SCHEMAS, ...ERROR_SCHEMAS },
   },
 };

@@ -248,3 +248,62 @@ export const MESSAGE_SCHEMAS: Readonly<Record<string, JsonObject>> = {
   },
   RefundOrderResponse: { type: 'object', required: ['order'], properties: { order: ref('Order') } },
 };
+
+/**
+ * The rules of inventory-service's catalog (its `PRODUCT_LIMITS` and UpsertProductRequest), copied
+ * because an app never imports another; the e2e spec checks them against the running service.
+ */
+export const CATALOG_FORMATS = Object.freeze({
+  sku: '^[A-Za-z0-9_-]{1,64}$',
+  nameMaxLength: 200,
+  maxStock: Number.MAX_SAFE_INTEGER,
+});
+
+/**
+ * `components.schemas` of catalog administration: UpsertProduct and GetProduct of
+ * `oms.v1.InventoryService` in proto3 JSON (int64 `stock`/`reserved` as strings, absent when 0).
+ */
+export const CATALOG_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  Product: {
+    type: 'object',
+    description: 'A catalog entry and its stock. Units available to new orders = `stock` - `reserved`.',
+    required: ['sku', 'name', 'price'],
+    properties: {
+      sku: { type: 'string', pattern: CATALOG_FORMATS.sku, examples: ['P001'] },
+      name: { type: 'string', maxLength: CATALOG_FORMATS.nameMaxLength },
+      price: { ...ref('Money'), description: 'Unit price.' },
+      stock: {
+        ...int64Output('Units on hand, reserved ones included. Absent when zero.'),
+        pattern: '^[0-9]+$',
+      },
+      reserved: {
+        ...int64Output(
+          'Units held by live (RESERVED) reservations of orders; never more than `stock`. Read-only: reservations set it, UpsertProduct does not. Absent when zero.',
+        ),
+        pattern: '^[0-9]+$',
+      },
+    },
+  },
+  UpsertProductRequest: {
+    type: 'object',
+    description: 'UpsertProductRequest without `sku`, which is taken from the path (a `sku` in the body is ignored).',
+    required: ['name', 'price'],
+    properties: {
+      name: {
+        type: 'string',
+        minLength: 1,
+        maxLength: CATALOG_FORMATS.nameMaxLength,
+        pattern: '\\S',
+        description: `1 to ${CATALOG_FORMATS.nameMaxLength} characters, not blank.`,
+      },
+      price: { ...ref('MoneyInput'), description: 'Unit price; new orders are priced with it.' },
+      stock: int64Input(
+        0,
+        `Units on hand, reserved ones included; absent means 0. At most ${CATALOG_FORMATS.maxStock} (2^53 - 1), and not below the units live reservations hold (else 400 FAILED_PRECONDITION, STOCK_BELOW_RESERVED).`,
+      ),
+    },
+    examples: [{ name: 'Wireless Mouse', price: { currency: 'USD', amountMinor: '3350' }, stock: '1000' }],
+  },
+  UpsertProductResponse: { type: 'object', required: ['product'], properties: { product: ref('Product') } },
+  GetProductResponse: { type: 'object', required: ['product'], properties: { product: ref('Product') } },
+};

@@ -4,31 +4,43 @@ import {
   DEFAULT_NOW,
   FixedCatalog,
   FixedClock,
+  ImmediateUnitOfWork,
   InMemoryOrderRepository,
+  InMemoryOrderSagaRepository,
   RecordingEventPublisher,
+  RecordingSagaMessages,
   rejection,
   SequentialIds,
+  TEST_SAGA_TIMING,
 } from '../../../../test/fakes/index.js';
 import { Money } from '../../../domain/money.js';
 import { InvalidOrderError } from '../../../domain/order.errors.js';
 import type { Actor } from '../../actor.js';
 import { ForbiddenError, InvalidRequestError } from '../../application.errors.js';
+import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
 import { CreateOrderCommand, type CreateOrderItemInput } from './create-order.command.js';
 import { CreateOrderHandler } from './create-order.handler.js';
 
 function setup(catalog = new FixedCatalog()) {
+  const uow = new ImmediateUnitOfWork('manual');
   const orders = new InMemoryOrderRepository();
+  const sagas = new InMemoryOrderSagaRepository(uow);
+  const messages = new RecordingSagaMessages();
   const events = new RecordingEventPublisher();
-  const handler = new CreateOrderHandler(
-    orders,
-    catalog,
-    new FixedClock(),
-    new SequentialIds('order-'),
-    events,
-  );
+  const clock = new FixedClock();
+  const saga = new OrderSagaCoordinator(orders, sagas, messages, events, clock, uow, TEST_SAGA_TIMING);
+  const handler = new CreateOrderHandler(orders, catalog, clock, new SequentialIds('order-'), events, saga, uow);
   const create = (actor: Actor, items: CreateOrderItemInput[], opts: { customerId?: string; currency?: string } = {}) =>
     handler.execute(new CreateOrderCommand(actor, opts.customerId ?? '', items, opts.currency));
-  return { orders, events, create };
+  /** Nothing stored, sent or published anywhere. */
+  const expectNothingWritten = () => {
+    expect(orders.storedAll()).toEqual([]);
+    expect(orders.outbox).toEqual([]);
+    expect(sagas.storedAll()).toEqual([]);
+    expect(messages.sent).toEqual([]);
+    expect(events.published).toEqual([]);
+  };
+  return { uow, orders, sagas, messages, events, create, expectNothingWritten };
 }
 
 const usd = (amountMinor: bigint) => ({ currency: 'USD', amountMinor });
@@ -100,6 +112,51 @@ describe('CreateOrderHandler', () => {
     expect(events.published).toEqual([expected]);
   });
 
+  it('starts the order’s saga in the same transaction: RESERVING, with inventory.reserve sent', async () => {
+    const { uow, sagas, messages, create } = setup();
+
+    const view = await create(customer('c1'), SEED_ITEMS);
+
+    expect(sagas.stored(view.id)).toEqual({
+      orderId: view.id,
+      phase: 'RESERVING',
+      paymentId: null,
+      pending: [],
+      deadline: null,
+      paymentDeadline: null,
+    });
+    expect(messages.sent).toEqual([
+      { orderId: view.id, commands: ['inventory.reserve'], sagaPhase: 'RESERVING', paymentId: null, reason: '' },
+    ]);
+    expect([uow.commits, uow.rollbacks]).toEqual([1, 0]);
+  });
+
+  it('starts one saga per order', async () => {
+    const { sagas, messages, create } = setup();
+
+    const first = await create(customer('c1'), SEED_ITEMS);
+    const second = await create(customer('c2'), [{ sku: 'E001', qty: 1 }]);
+
+    expect(sagas.storedAll().map((s) => [s.orderId, s.phase])).toEqual([
+      [first.id, 'RESERVING'],
+      [second.id, 'RESERVING'],
+    ]);
+    expect(messages.sent.map((m) => [m.orderId, m.commands])).toEqual([
+      [first.id, ['inventory.reserve']],
+      [second.id, ['inventory.reserve']],
+    ]);
+  });
+
+  it('publishes nothing when the transaction fails', async () => {
+    const { sagas, events, create } = setup();
+    // A saga row left behind for the id the next order gets: the saga insert fails.
+    sagas.seed({ orderId: 'order-0001', phase: 'ENDED', paymentId: null, pending: [], deadline: null, paymentDeadline: null });
+
+    await expect(create(customer('c1'), SEED_ITEMS)).rejects.toThrow(/duplicate/);
+
+    expect(events.published).toEqual([]);
+  });
+
   it('lets a customer name themselves explicitly', async () => {
     const { create } = setup();
 
@@ -109,13 +166,14 @@ describe('CreateOrderHandler', () => {
   });
 
   it('forbids a customer to create an order for another customer, storing nothing', async () => {
-    const { orders, events, create } = setup();
+    const { orders, events, create, expectNothingWritten } = setup();
 
     await rejection(create(customer('c1'), SEED_ITEMS, { customerId: 'c2' }), ForbiddenError);
 
     expect(orders.storedAll()).toEqual([]);
     expect(orders.outbox).toEqual([]);
     expect(events.published).toEqual([]);
+    expectNothingWritten();
   });
 
   it('lets an admin create an order for any customer', async () => {
@@ -129,7 +187,7 @@ describe('CreateOrderHandler', () => {
 
   describe('checks the request against the catalog (InvalidRequestError)', () => {
     it('rejects an unknown sku at its index', async () => {
-      const { orders, events, create } = setup();
+      const { orders, events, create, expectNothingWritten } = setup();
 
       const error = await rejection(
         create(customer('c1'), [{ sku: 'P001', qty: 1 }, { sku: 'NOPE', qty: 1 }]),
@@ -139,6 +197,7 @@ describe('CreateOrderHandler', () => {
       expect(error.violations.map((v) => v.field)).toEqual(['items[1].sku']);
       expect(orders.storedAll()).toEqual([]);
       expect(events.published).toEqual([]);
+      expectNothingWritten();
     });
 
     it('rejects a stated price that differs from the catalog in amount or currency', async () => {
@@ -194,7 +253,7 @@ describe('CreateOrderHandler', () => {
       ['no items', [], ['items']],
       ['products in two currencies', [{ sku: 'P001', qty: 1 }, { sku: 'E001', qty: 1 }], ['items[1].price']],
     ])('rejects %s', async (_, items: CreateOrderItemInput[], fields: string[]) => {
-      const { orders, events, create } = setup();
+      const { orders, events, create, expectNothingWritten } = setup();
 
       const error = await rejection(create(customer('c1'), items), InvalidOrderError);
 
@@ -202,6 +261,7 @@ describe('CreateOrderHandler', () => {
       expect(orders.storedAll()).toEqual([]);
       expect(orders.outbox).toEqual([]);
       expect(events.published).toEqual([]);
+      expectNothingWritten();
     });
 
     it('accepts 100 items and rejects 101', async () => {

@@ -7,6 +7,8 @@ import { Clock } from '../../ports/clock.port.js';
 import { IdGenerator } from '../../ports/id-generator.port.js';
 import { OrderEventPublisher } from '../../ports/order-event.publisher.port.js';
 import { OrderRepository } from '../../ports/order.repository.port.js';
+import { UnitOfWork } from '../../ports/unit-of-work.port.js';
+import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
 import { toOrderView, type OrderView } from '../../views/order.view.js';
 import { CreateOrderCommand, type CreateOrderItemInput } from './create-order.command.js';
 
@@ -18,6 +20,8 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly events: OrderEventPublisher,
+    private readonly saga: OrderSagaCoordinator,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(command: CreateOrderCommand): Promise<OrderView> {
@@ -35,7 +39,11 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
       now: this.clock.now(),
     });
     const events = order.peekEvents().slice();
-    await this.orders.insert(order);
+    // The order, its events and the saga's first command (reserve the stock) commit together.
+    await this.uow.run(async () => {
+      await this.orders.insert(order);
+      await this.saga.start(order);
+    });
     await this.events.publish(events);
     return toOrderView(order);
   }

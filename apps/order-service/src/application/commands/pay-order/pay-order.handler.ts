@@ -1,10 +1,15 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Logger } from '@nestjs/common';
+import type { Order } from '../../../domain/order.aggregate.js';
+import { OrderNotPayableError } from '../../../domain/order.errors.js';
 import { InvalidRequestError } from '../../application.errors.js';
 import { changeOrder } from '../../order-access.js';
 import { Clock } from '../../ports/clock.port.js';
 import { IdGenerator } from '../../ports/id-generator.port.js';
-import { OrderEventPublisher } from '../../ports/order-event.publisher.port.js';
 import { OrderRepository } from '../../ports/order.repository.port.js';
+import { PaymentHolds } from '../../ports/payment-holds.port.js';
+import { UnitOfWork } from '../../ports/unit-of-work.port.js';
+import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
 import { toOrderView } from '../../views/order.view.js';
 import { PAYMENT_METHODS, PayOrderCommand, type PayOrderResult } from './pay-order.command.js';
 import { summarizeCard } from './payment-card.js';
@@ -12,18 +17,25 @@ import { summarizeCard } from './payment-card.js';
 /** The payment provider this service talks to; the simulated gateway until a real one is wired. */
 export const PAYMENT_PROVIDER = 'simulated';
 
+/** Failure reason recorded when payment-service could not even be asked. */
+export const PROVIDER_UNAVAILABLE = 'PAYMENT_PROVIDER_UNAVAILABLE';
+
 /**
- * Starts the payment of a RESERVED order: the order's payment becomes PROCESSING. Driving it to
- * HELD, CAPTURED or FAILED is the saga's job; until an outcome arrives the answer carries the
- * PROCESSING payment, as the contract allows when the wait limit passes.
+ * Starts the payment of a RESERVED order: the payment becomes PROCESSING and the saga waits for
+ * the hold. Only after that commits is payment-service asked to hold the money, with the card data
+ * that exist nowhere else (never in a table or message). Its answer arrives as a saga reply.
  */
 @CommandHandler(PayOrderCommand)
 export class PayOrderHandler implements ICommandHandler<PayOrderCommand> {
+  private readonly logger = new Logger(PayOrderHandler.name);
+
   constructor(
     private readonly orders: OrderRepository,
-    private readonly events: OrderEventPublisher,
+    private readonly saga: OrderSagaCoordinator,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly holds: PaymentHolds,
   ) {}
 
   async execute(command: PayOrderCommand): Promise<PayOrderResult> {
@@ -34,17 +46,51 @@ export class PayOrderHandler implements ICommandHandler<PayOrderCommand> {
     }
     const now = this.clock.now();
     const card = summarizeCard(command.card, now);
-    const order = await changeOrder({ orders: this.orders, events: this.events }, command, (o) =>
-      o.startPayment({
-        paymentId: this.ids.newId(),
-        provider: PAYMENT_PROVIDER,
-        method: command.paymentMethod,
-        cardBrand: card.brand,
-        cardLast4: card.last4,
-        now,
-      }),
+    const paymentId = this.ids.newId();
+    const order = await changeOrder(
+      { orders: this.orders, saga: this.saga, uow: this.uow },
+      command,
+      () => ({ kind: 'payment-started', paymentId }),
+      // Only orders with a saga can be paid: without one, nobody would capture or void the hold.
+      (o) => {
+        throw new OrderNotPayableError(o.id, o.status);
+      },
+      (o) =>
+        o.startPayment({
+          paymentId,
+          provider: PAYMENT_PROVIDER,
+          method: command.paymentMethod,
+          cardBrand: card.brand,
+          cardLast4: card.last4,
+          now,
+        }),
     );
+    this.uow.afterCommit(() => this.requestHold(order, paymentId, command));
     const view = toOrderView(order);
     return { order: view, payment: view.payment! };
+  }
+
+  /** After the commit: hand the card to payment-service; if it cannot be reached, the attempt failed. */
+  private async requestHold(order: Order, paymentId: string, command: PayOrderCommand): Promise<void> {
+    try {
+      await this.holds.hold({
+        orderId: order.id,
+        paymentId,
+        customerId: order.customerId,
+        amount: order.amount,
+        method: command.paymentMethod,
+        card: command.card,
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, orderId: order.id, paymentId }, 'payment-service did not accept the hold');
+      await this.saga.advance(order.id, {
+        kind: 'payment',
+        op: 'hold',
+        paymentId,
+        status: 'FAILED',
+        failureReason: PROVIDER_UNAVAILABLE,
+        transactionId: '',
+      });
+    }
   }
 }

@@ -1,8 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { changeOrder } from '../../order-access.js';
 import { Clock } from '../../ports/clock.port.js';
-import { OrderEventPublisher } from '../../ports/order-event.publisher.port.js';
 import { OrderRepository } from '../../ports/order.repository.port.js';
+import { UnitOfWork } from '../../ports/unit-of-work.port.js';
+import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
 import { toOrderView, type OrderView } from '../../views/order.view.js';
 import { RefundOrderCommand } from './refund-order.command.js';
 
@@ -10,20 +11,26 @@ import { RefundOrderCommand } from './refund-order.command.js';
 export const DEFAULT_REFUND_REASON = 'REFUND_REQUESTED';
 
 /**
- * PAID or CONFIRMED -> REFUNDED. Returning the money and the stock are effects the saga drives
- * from the resulting event.
+ * PAID or CONFIRMED -> REFUNDED; the saga refunds the money and returns the stock. Refused while
+ * the commit of a just-paid order is under way (OPERATION_IN_PROGRESS).
  */
 @CommandHandler(RefundOrderCommand)
 export class RefundOrderHandler implements ICommandHandler<RefundOrderCommand> {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly events: OrderEventPublisher,
+    private readonly saga: OrderSagaCoordinator,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
   async execute(command: RefundOrderCommand): Promise<OrderView> {
     const reason = command.reason || DEFAULT_REFUND_REASON;
-    const order = await changeOrder({ orders: this.orders, events: this.events }, command, (o) => o.refund(reason, this.clock.now()));
+    const order = await changeOrder(
+      { orders: this.orders, saga: this.saga, uow: this.uow },
+      command,
+      () => ({ kind: 'refund-requested', reason }),
+      (o) => o.refund(reason, this.clock.now()),
+    );
     return toOrderView(order);
   }
 }

@@ -1,0 +1,201 @@
+import { TransactionRunner } from '#libs/database';
+import { createTestDataSource, type TestDataSource } from '#libs/testing';
+import type { DataSource } from 'typeorm';
+import { FixedClock, InMemoryInventory, aProduct } from '../../../../test/fakes/index.js';
+import { ConcurrentModificationError } from '../../../application/application.errors.js';
+import { CommitStockCommand } from '../../../application/commands/commit-stock/commit-stock.command.js';
+import { CommitStockHandler } from '../../../application/commands/commit-stock/commit-stock.handler.js';
+import { ReleaseStockCommand } from '../../../application/commands/release-stock/release-stock.command.js';
+import { ReleaseStockHandler } from '../../../application/commands/release-stock/release-stock.handler.js';
+import { ReserveStockCommand } from '../../../application/commands/reserve-stock/reserve-stock.command.js';
+import { ReserveStockHandler } from '../../../application/commands/reserve-stock/reserve-stock.handler.js';
+import { UpsertProductCommand } from '../../../application/commands/upsert-product/upsert-product.command.js';
+import { UpsertProductHandler } from '../../../application/commands/upsert-product/upsert-product.handler.js';
+import type { ReservationItem } from '../../../domain/reservation.aggregate.js';
+import { Reservation } from '../../../domain/reservation.aggregate.js';
+import { DEMO_CATALOG, seedDemoCatalog } from './demo-catalog.seed.js';
+import { INVENTORY_ENTITIES, INVENTORY_MIGRATIONS, INVENTORY_SCHEMA } from './inventory-service.persistence.js';
+import { TypeOrmProductRepository } from './typeorm-product.repository.js';
+import { TypeOrmReservationRepository } from './typeorm-reservation.repository.js';
+import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
+
+const T0 = new Date('2030-01-01T00:00:00.000Z');
+
+describe('inventory-service persistence (PostgreSQL)', () => {
+  let db: TestDataSource;
+  let dataSource: DataSource;
+  let tx: TransactionRunner;
+  let products: TypeOrmProductRepository;
+  let reservations: TypeOrmReservationRepository;
+  let unitOfWork: TypeOrmUnitOfWork;
+  // Messages are the outbox adapter's business; here only their count matters.
+  const messages = new InMemoryInventory().messages;
+  const clock = new FixedClock(T0);
+
+  const stockOf = async (sku: string) => {
+    const [row] = await dataSource.query(`SELECT stock::int, reserved::int FROM inventory_service.products WHERE sku = $1`, [sku]);
+    return row as { stock: number; reserved: number };
+  };
+  const reserveHandler = () => new ReserveStockHandler(unitOfWork, reservations, products, messages, clock);
+  const reserve = (orderId: string, items: ReservationItem[]) => reserveHandler().execute(new ReserveStockCommand(orderId, items, false));
+  const upsert = (sku: string, stock: number) =>
+    new UpsertProductHandler(unitOfWork, products, messages, clock).execute(new UpsertProductCommand(sku, `Product ${sku}`, { currency: 'USD', amountMinor: 100n }, stock));
+
+  beforeAll(async () => {
+    db = await createTestDataSource({ schema: INVENTORY_SCHEMA, entities: INVENTORY_ENTITIES, migrations: INVENTORY_MIGRATIONS, poolSize: 12 });
+    dataSource = db.dataSource;
+    tx = new TransactionRunner(dataSource);
+    products = new TypeOrmProductRepository(tx);
+    reservations = new TypeOrmReservationRepository(tx);
+    unitOfWork = new TypeOrmUnitOfWork(tx);
+  });
+
+  afterAll(() => db?.close());
+
+  describe('repositories', () => {
+    it('round-trips products and reservations', async () => {
+      const big = aProduct('RT-1', Number.MAX_SAFE_INTEGER, { priceMinor: 2n ** 62n });
+      await unitOfWork.run(() => products.insert(big));
+      const loaded = await unitOfWork.run(() => products.lockBySkus(['RT-1', 'RT-missing']));
+      expect([...loaded.keys()]).toEqual(['RT-1']);
+      expect(loaded.get('RT-1')!.toSnapshot()).toEqual(big.toSnapshot());
+      expect(loaded.get('RT-1')!.persistedVersion).toBe(1);
+
+      const reservation = await unitOfWork.run(async () => {
+        const held = await products.lockBySkus(['RT-1']);
+        const r = Reservation.place({ orderId: 'rt-order', items: [{ sku: 'RT-1', qty: 5 }, { sku: 'RT-none', qty: 1 }], products: held, now: T0 });
+        await reservations.insert(r);
+        return r;
+      });
+      const stored = await unitOfWork.run(() => reservations.lockByOrderId('rt-order'));
+      expect(stored!.toSnapshot()).toEqual(reservation.toSnapshot());
+      expect(stored!.toSnapshot()).toMatchObject({ status: 'REJECTED', unavailableSkus: ['RT-none'] });
+      expect(await unitOfWork.run(() => reservations.lockByOrderId('rt-nope'))).toBeNull();
+      expect(await products.findBySkus([])).toEqual([]);
+    });
+
+    it('refuses a stale write with ConcurrentModificationError and writes nothing', async () => {
+      await upsert('CM-1', 10);
+      const first = (await products.findBySkus(['CM-1']))[0]!;
+      const second = (await products.findBySkus(['CM-1']))[0]!;
+      first.hold(1, T0);
+      await unitOfWork.run(() => products.update([first]));
+
+      second.hold(5, T0);
+      await expect(unitOfWork.run(() => products.update([second]))).rejects.toBeInstanceOf(ConcurrentModificationError);
+      expect(await stockOf('CM-1')).toEqual({ stock: 10, reserved: 1 });
+    });
+
+    it('keeps 0 <= reserved <= stock in the table itself', async () => {
+      await upsert('CK-1', 3);
+      await expect(dataSource.query(`UPDATE inventory_service.products SET reserved = 4 WHERE sku = 'CK-1'`)).rejects.toThrow(/products_stock_check/);
+      await expect(dataSource.query(`UPDATE inventory_service.products SET reserved = -1 WHERE sku = 'CK-1'`)).rejects.toThrow(/products_stock_check/);
+    });
+
+    it('takes locks only inside a unit of work', async () => {
+      await expect(products.lockBySkus(['P'])).rejects.toThrow(/unit of work/);
+      await expect(reservations.lockByOrderId('o')).rejects.toThrow(/unit of work/);
+      await expect(products.lockForUpsert('P')).rejects.toThrow(/unit of work/);
+    });
+
+    it('rolls the whole unit of work back when one step fails', async () => {
+      await upsert('RB-1', 10);
+      await expect(
+        unitOfWork.run(async () => {
+          const held = await products.lockBySkus(['RB-1']);
+          const r = Reservation.place({ orderId: 'rb-order', items: [{ sku: 'RB-1', qty: 2 }], products: held, now: T0 });
+          await products.update(held.values());
+          await reservations.insert(r);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await stockOf('RB-1')).toEqual({ stock: 10, reserved: 0 });
+      expect(await unitOfWork.run(() => reservations.lockByOrderId('rb-order'))).toBeNull();
+    });
+  });
+
+  describe('demo catalog', () => {
+    it('seeds an empty catalog once, never over an existing one', async () => {
+      const fresh = await createTestDataSource({ schema: INVENTORY_SCHEMA, entities: INVENTORY_ENTITIES, migrations: INVENTORY_MIGRATIONS });
+      try {
+        const results = await Promise.all([seedDemoCatalog(fresh.dataSource), seedDemoCatalog(fresh.dataSource)]);
+        expect(results.flat().sort()).toEqual(DEMO_CATALOG.map((p) => p.sku));
+        expect(await seedDemoCatalog(fresh.dataSource)).toEqual([]);
+        const rows = await fresh.dataSource.query(`SELECT sku, unit_price_minor, stock::int, reserved::int FROM inventory_service.products WHERE sku IN ('P001', 'P002') ORDER BY sku`);
+        expect(rows).toEqual([
+          { sku: 'P001', unit_price_minor: '3350', stock: 1000, reserved: 0 },
+          { sku: 'P002', unit_price_minor: '3350', stock: 1000, reserved: 0 },
+        ]);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+
+  describe('concurrency', () => {
+    it('gives 50 racing orders of 1 unit exactly the 10 units in stock', async () => {
+      await upsert('RACE-1', 10);
+
+      const views = await Promise.all(Array.from({ length: 50 }, (_, i) => reserve(`race-${i}`, [{ sku: 'RACE-1', qty: 1 }])));
+
+      expect(views.filter((v) => v.status === 'RESERVED')).toHaveLength(10);
+      expect(views.filter((v) => v.status === 'REJECTED')).toHaveLength(40);
+      expect(await stockOf('RACE-1')).toEqual({ stock: 10, reserved: 10 });
+      const [{ held }] = await dataSource.query(
+        `SELECT coalesce(sum((i->>'qty')::int), 0)::int AS held FROM inventory_service.reservations r, jsonb_array_elements(r.items) i
+          WHERE r.status = 'RESERVED' AND i->>'sku' = 'RACE-1'`,
+      );
+      expect(held).toBe(10);
+    });
+
+    it('reserves an order once however many duplicates race, and refuses other items', async () => {
+      await upsert('DUP-1', 100);
+      const same = [{ sku: 'DUP-1', qty: 3 }];
+
+      const outcomes = await Promise.allSettled([
+        ...Array.from({ length: 10 }, () => reserve('dup-order', same)),
+        reserve('dup-order', [{ sku: 'DUP-1', qty: 4 }]),
+      ]);
+
+      const answers = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      const conflicts = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code?: string }).code] : []));
+      // Whichever came first holds; every other request is a repeat (same) or a conflict (other).
+      expect(answers.length + conflicts.length).toBe(11);
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(conflicts.every((c) => c === 'RESERVATION_ALREADY_EXISTS')).toBe(true);
+      const { reserved } = await stockOf('DUP-1');
+      expect([3, 4]).toContain(reserved);
+      expect(answers[0]!.items[0]!.qty).toBe(reserved);
+    });
+
+    it('never deadlocks orders that take overlapping skus in opposite orders', async () => {
+      await upsert('DL-A', 1000);
+      await upsert('DL-B', 1000);
+      const ab = [{ sku: 'DL-A', qty: 1 }, { sku: 'DL-B', qty: 1 }];
+      const ba = [...ab].reverse();
+
+      const views = await Promise.all(Array.from({ length: 40 }, (_, i) => reserve(`dl-${i}`, i % 2 ? ab : ba)));
+
+      expect(views.every((v) => v.status === 'RESERVED')).toBe(true);
+      expect(await stockOf('DL-A')).toEqual({ stock: 1000, reserved: 40 });
+    });
+
+    it('keeps stock consistent while reservations are reserved, released and committed at once', async () => {
+      await upsert('MIX-1', 30);
+      const release = new ReleaseStockHandler(unitOfWork, reservations, products, messages, clock);
+      const commit = new CommitStockHandler(unitOfWork, reservations, products, messages, clock);
+      await Promise.all(Array.from({ length: 20 }, (_, i) => reserve(`mix-${i}`, [{ sku: 'MIX-1', qty: 1 }])));
+
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2
+            ? release.execute(new ReleaseStockCommand(`mix-${i}`, 'cancel', false))
+            : commit.execute(new CommitStockCommand(`mix-${i}`, false)),
+        ).concat(Array.from({ length: 15 }, (_, i) => reserve(`mix-late-${i}`, [{ sku: 'MIX-1', qty: 1 }]))),
+      );
+
+      // 10 sold; of the 20 units left, the 15 late orders all fit.
+      expect(await stockOf('MIX-1')).toEqual({ stock: 20, reserved: 15 });
+    });
+  });
+});

@@ -1,0 +1,58 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { join } from 'node:path';
+import { grpcLoaderOptions, paymentV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
+import { PaymentHolds, type HoldRequest } from '../../../application/ports/payment-holds.port.js';
+import { ServiceTokens } from './service-tokens.js';
+
+export class PaymentHoldsOptions {
+  constructor(
+    /** host:port of payment-service's gRPC server. */
+    readonly address: string,
+    readonly deadlineMs = 5_000,
+  ) {}
+}
+
+type UnaryCall = (req: unknown, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null) => void) => void;
+
+/** PaymentHolds over payment-service's internal gRPC `oms.v1.PaymentService/Hold`, with a service token. */
+@Injectable()
+export class GrpcPaymentHolds extends PaymentHolds implements OnModuleDestroy {
+  private readonly client: Client & { Hold: UnaryCall };
+
+  constructor(
+    private readonly options: PaymentHoldsOptions,
+    private readonly tokens: ServiceTokens,
+  ) {
+    super();
+    const definition = loadSync(join(PROTO_ROOT, protoFiles.payment), { ...grpcLoaderOptions, includeDirs: [PROTO_ROOT] });
+    const pkg = loadPackageDefinition(definition) as unknown as {
+      oms: { v1: { PaymentService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & { Hold: UnaryCall } } };
+    };
+    this.client = new pkg.oms.v1.PaymentService(options.address, credentials.createInsecure());
+  }
+
+  async hold(request: HoldRequest): Promise<void> {
+    const message: paymentV1.HoldRequest = {
+      orderId: request.orderId,
+      paymentId: request.paymentId,
+      customerId: request.customerId,
+      amount: { currency: request.amount.currency, amountMinor: request.amount.amountMinor.toString() },
+      paymentMethod: request.method,
+      paymentDetails: { cardNumber: request.card.number, expiryDate: request.card.expiry, cvv: request.card.cvv },
+    };
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${await this.tokens.token()}`);
+    metadata.set('idempotency-key', `hold:${request.paymentId}`);
+    // Wait (up to the deadline) for a channel that is reconnecting, e.g. after payment-service restarted.
+    metadata.setOptions({ waitForReady: true });
+    await new Promise<void>((resolve, reject) =>
+      this.client.Hold(message, metadata, { deadline: Date.now() + this.options.deadlineMs }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.client.close();
+  }
+}

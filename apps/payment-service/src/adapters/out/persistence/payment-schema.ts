@@ -1,0 +1,2 @@
+/** The PostgreSQL schema payment-service owns. */
+export const PAYMENT_SCHEMA = 'payment_service';

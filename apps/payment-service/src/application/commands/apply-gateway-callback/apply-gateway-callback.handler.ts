@@ -1,0 +1,46 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { PaymentNotFoundError } from '../../application.errors.js';
+import { Clock } from '../../ports/clock.port.js';
+import { GatewayCallbackInbox } from '../../ports/gateway-callback.inbox.port.js';
+import { PaymentResultPublisher } from '../../ports/payment-result.publisher.port.js';
+import { PaymentRepository } from '../../ports/payment.repository.port.js';
+import { UnitOfWork } from '../../ports/unit-of-work.port.js';
+import { toPaymentView } from '../../views/payment.view.js';
+import { ApplyGatewayCallbackCommand, type GatewayCallbackResult } from './apply-gateway-callback.command.js';
+
+/**
+ * Moves the payment as the gateway's outcome says and replies `payment.<operation>.result`, in
+ * one transaction with the record that this callback id was applied: a replayed callback finds
+ * the record and changes nothing; a failed attempt leaves no record, so the redelivery applies.
+ */
+@CommandHandler(ApplyGatewayCallbackCommand)
+export class ApplyGatewayCallbackHandler implements ICommandHandler<ApplyGatewayCallbackCommand> {
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly inbox: GatewayCallbackInbox,
+    private readonly results: PaymentResultPublisher,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(command: ApplyGatewayCallbackCommand): Promise<GatewayCallbackResult> {
+    return this.uow.run(async () => {
+      // Unknown until the Hold that the gateway accepted has committed: the error makes the
+      // gateway deliver again later.
+      const payment = await this.payments.findById(command.paymentId);
+      if (payment === null) throw new PaymentNotFoundError({ paymentId: command.paymentId });
+      if (!(await this.inbox.claim(command.callbackId, command.paymentId))) {
+        return { replayed: true, applied: false, payment: toPaymentView(payment) };
+      }
+      const applied = payment.recordOutcome(command.outcome, this.clock.now());
+      if (applied) {
+        await this.payments.update(payment);
+        const view = toPaymentView(payment);
+        for (const event of payment.pullEvents()) {
+          if (event.type === 'payment.operation_settled') await this.results.publish(event.operation, view);
+        }
+      }
+      return { replayed: false, applied, payment: toPaymentView(payment) };
+    });
+  }
+}
