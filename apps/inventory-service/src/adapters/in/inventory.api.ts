@@ -18,7 +18,7 @@ import {
   SkuRequest,
   UpsertProductRequest,
 } from './requests/inventory.requests.js';
-import { validateRequest } from './requests/validate-request.js';
+import { validateRequest } from '#libs/validation';
 
 /**
  * How a request reached the service. A `message` (an AMQP command) is answered with a reply on

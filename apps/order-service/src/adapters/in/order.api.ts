@@ -18,7 +18,7 @@ import {
   OrderIdRequest,
   PayOrderRequest,
 } from './requests/order.requests.js';
-import { validateRequest } from './requests/validate-request.js';
+import { validateRequest } from '#libs/validation';
 
 const optionalVersion = (v: string | number | null | undefined): number | undefined =>
   v === undefined || v === null || v === '' ? undefined : Number(v);

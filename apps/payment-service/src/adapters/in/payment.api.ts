@@ -10,7 +10,7 @@ import { VoidPaymentCommand } from '../../application/commands/void-payment/void
 import { GetPaymentQuery } from '../../application/queries/get-payment/get-payment.query.js';
 import { toPaymentRecord } from '../../application/views/payment.view.js';
 import { GetPaymentRequest, HoldPaymentRequest, PaymentTargetRequest, ReasonedPaymentRequest } from './requests/payment.requests.js';
-import { validateRequest } from './requests/validate-request.js';
+import { validateRequest } from '#libs/validation';
 
 /**
  * PaymentService as every inbound port sees it: an `oms.v1` request message in (a gRPC message or

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { PRODUCT_LIMITS } from '../../../domain/product.aggregate.js';
 import { RESERVATION_LIMITS } from '../../../domain/reservation.aggregate.js';
-import { IsInt64, IsOptionalProto } from './proto-field.decorators.js';
+import { IsInt64, IsOptionalProto } from '#libs/validation';
 
 /**
  * The request rules of InventoryService, written once with class-validator and applied to REST

@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { MAX_PAGE_SIZE } from '../../../application/queries/list-orders/list-orders.query.js';
 import { ORDER_LIMITS } from '../../../domain/order.aggregate.js';
-import { IsInt64, IsOptionalProto } from './proto-field.decorators.js';
+import { IsInt64, IsOptionalProto } from '#libs/validation';
 
 /**
  * The request rules of OrderService, written once with class-validator and applied to the REST

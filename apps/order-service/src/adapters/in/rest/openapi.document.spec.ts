@@ -8,7 +8,7 @@ import {
   ListOrdersRequest,
   PayOrderRequest,
 } from '../requests/order.requests.js';
-import { validateRequest } from '../requests/validate-request.js';
+import { validateRequest } from '#libs/validation';
 import { ORDER_GATEWAY_OPENAPI } from './openapi.document.js';
 
 /**

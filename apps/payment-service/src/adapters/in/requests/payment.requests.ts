@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsInt64, IsOptionalProto } from './proto-field.decorators.js';
+import { IsInt64, IsOptionalProto } from '#libs/validation';
 
 /**
  * The request rules of PaymentService, written once with class-validator and applied to gRPC
