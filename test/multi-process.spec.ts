@@ -252,6 +252,30 @@ describe('multi-process mode over RabbitMQ', () => {
     await stockIs(sku, { stock: 2, reserved: 0 });
   }, 120_000);
 
+  it('an order survives SIGKILL of order-service between create and the reservation reply', async () => {
+    const sku = await product(2);
+    await stop('inventory-service', 'SIGKILL');
+    const created = await call('order-service', 'POST', '/v1/orders', alice, { items: [{ sku, qty: 1 }] });
+    expect(created.status).toBe(200);
+    // The reserve command is in order-service's outbox (or already on the broker); kill the orchestrator.
+    await stop('order-service', 'SIGKILL');
+    start('inventory-service');
+    await ready('inventory-service');
+    start('order-service');
+    await ready('order-service');
+    const id = created.body.order.id;
+    await orderIn(id, 'ORDER_STATUS_RESERVED');
+    expect((await pay(id, '4111111111111111')).status).toBe(200);
+    await orderIn(id, 'ORDER_STATUS_CONFIRMED');
+    await stockIs(sku, { stock: 1, reserved: 0 });
+    const seqs = await until('the CONFIRMED event', async () => {
+      const mine = events.received.filter((e) => e.routingKey === 'order.status_changed' && e.body.orderId === id);
+      return mine.some((e) => e.body.newStatus === 'ORDER_STATUS_CONFIRMED') ? mine.map((e) => Number(e.body.seq)) : undefined;
+    });
+    // At least once: a redelivery may repeat an event, never skip one.
+    expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+  }, 120_000);
+
   it('drains on SIGTERM: each service exits 0', async () => {
     for (const s of SERVICES) expect(await stop(s, 'SIGTERM')).toBe(0);
   }, 60_000);
