@@ -218,6 +218,43 @@ describe('multi-process mode over RabbitMQ', () => {
     await stockIs(sku, { stock: 4, reserved: 0 });
   });
 
+  it('duplicate and stale replies change nothing; every flow’s events are gap-free', async () => {
+    const sku = await product(3);
+    const id = await reservedOrder(sku, 1);
+    await pay(id, '4111111111111111');
+    const confirmed = await orderIn(id, 'ORDER_STATUS_CONFIRMED');
+    const { rows: payments } = await sql.query(`SELECT id AS payment_id FROM payment_service.payments WHERE order_id = $1`, [id]);
+    const publish = (routingKey: string, body: object): void => {
+      events.channel.publish('oms.replies', routingKey, Buffer.from(JSON.stringify(body)), {
+        messageId: randomUUID(),
+        contentType: 'application/json',
+        headers: { 'x-correlation-id': `dup-${id}` },
+      });
+    };
+    // Replies as a redelivering broker or a repeating service would send them again.
+    publish('inventory.reserve.result', { orderId: id, status: 'RESERVATION_STATUS_RESERVED', items: [{ sku, qty: 1 }] });
+    publish('payment.hold.result', { paymentId: payments[0].payment_id, orderId: id, status: 'PAYMENT_STATUS_HELD' });
+    publish('payment.capture.result', { paymentId: payments[0].payment_id, orderId: id, status: 'PAYMENT_STATUS_CAPTURED', transactionId: 'again' });
+    publish('inventory.commit.result', { orderId: id, status: 'RESERVATION_STATUS_COMMITTED', items: [{ sku, qty: 1 }] });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = (await call('order-service', 'GET', `/v1/orders/${id}`, alice)).body.order;
+    expect(after).toEqual(confirmed);
+    await stockIs(sku, { stock: 2, reserved: 0 });
+    const { rows } = await sql.query(`SELECT status FROM payment_service.payments WHERE order_id = $1`, [id]);
+    expect(rows.map((r) => r.status)).toEqual(['CAPTURED']);
+
+    // Every order this suite made: its order.status_changed seqs run 1..n without a gap.
+    const byOrder = new Map<string, number[]>();
+    for (const e of events.received.filter((x) => x.routingKey === 'order.status_changed')) {
+      byOrder.set(e.body.orderId, [...(byOrder.get(e.body.orderId) ?? []), Number(e.body.seq)]);
+    }
+    expect(byOrder.size).toBeGreaterThan(0);
+    for (const [orderId, seqs] of byOrder) {
+      const distinct = [...new Set(seqs)].sort((a, b) => a - b);
+      expect({ orderId, seqs: distinct }).toEqual({ orderId, seqs: distinct.map((_, i) => i + 1) });
+    }
+  }, 60_000);
+
   it('an order survives SIGKILL of inventory-service and of payment-service mid-saga', async () => {
     const sku = await product(3);
     await stop('inventory-service', 'SIGKILL');
