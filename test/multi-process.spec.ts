@@ -33,10 +33,10 @@ function rabbitmqctl(...args: string[]): void {
   execFileSync('rabbitmqctl', args, { stdio: 'ignore' });
 }
 
-function start(service: Service): ChildProcess {
+function start(service: Service, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
   const child = spawn(process.execPath, [`dist/apps/${service}/src/main.js`], {
     cwd: ROOT,
-    env: { ...env, PORT: String(ports[service].http), GRPC_PORT: String(ports[service].grpc) },
+    env: { ...env, PORT: String(ports[service].http), GRPC_PORT: String(ports[service].grpc), ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.set(service, child);
@@ -312,6 +312,24 @@ describe('multi-process mode over RabbitMQ', () => {
     // At least once: a redelivery may repeat an event, never skip one.
     expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
   }, 120_000);
+
+  it('an unpaid order is canceled with PAYMENT_TIMEOUT and its stock released (deadline kept across a restart)', async () => {
+    expect(await stop('order-service', 'SIGTERM')).toBe(0);
+    start('order-service', { OMS_ORDER_PAYMENT_TIMEOUT_SECONDS: '2' });
+    await ready('order-service');
+    const sku = await product(3);
+    const id = await reservedOrder(sku, 2);
+    // The deadline lives in PostgreSQL: a restart in between does not lose it.
+    expect(await stop('order-service', 'SIGTERM')).toBe(0);
+    start('order-service', { OMS_ORDER_PAYMENT_TIMEOUT_SECONDS: '2' });
+    await ready('order-service');
+    const order = await orderIn(id, 'ORDER_STATUS_CANCELED');
+    expect(order.statusReason).toBe('PAYMENT_TIMEOUT');
+    await stockIs(sku, { stock: 3, reserved: 0 });
+    expect(await stop('order-service', 'SIGTERM')).toBe(0);
+    start('order-service');
+    await ready('order-service');
+  }, 90_000);
 
   it('drains on SIGTERM: each service exits 0', async () => {
     for (const s of SERVICES) expect(await stop(s, 'SIGTERM')).toBe(0);
