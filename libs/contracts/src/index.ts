@@ -22,3 +22,4 @@ export * as googleRpc from './google-rpc.js';
 export * as googleProtobuf from './google-protobuf.js';
 export { PROTO_ROOT, protoFiles, grpcLoaderOptions, type GrpcLoaderOptions } from './proto-paths.js';
 export { timestampFromDate, dateFromTimestamp } from './timestamp.js';
+export { DEMO_CATALOG, type DemoProduct } from './demo-catalog.js';

@@ -1,3 +1,4 @@
+export * from './idempotency.ddl.js';
 export * from './idempotency.errors.js';
 export * from './idempotency-key.js';
 export * from './idempotency-key.interceptor.js';

@@ -19,7 +19,8 @@ export class SagaTiming {
   ) {}
 }
 
-function applyChange(order: Order, change: OrderChange, now: Date): void {
+/** Performs one of the saga's decided changes through the Order aggregate's behaviour. */
+export function applyChange(order: Order, change: OrderChange, now: Date): void {
   switch (change.do) {
     case 'markReserved':
       return order.markReserved(now);

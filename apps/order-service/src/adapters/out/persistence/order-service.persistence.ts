@@ -5,7 +5,6 @@ import { Catalog } from '../../../application/ports/catalog.port.js';
 import { OrderRepository } from '../../../application/ports/order.repository.port.js';
 import { CatalogProductOrmEntity } from './catalog-product.orm-entity.js';
 import { seedDemoCatalog } from './demo-catalog.seed.js';
-import { IdempotencyKeyOrmEntity } from './idempotency-key.orm-entity.js';
 import { InitialSchema1795219200000 } from './migrations/1795219200000-initial-schema.migration.js';
 import { OrderSagas1795300000000 } from './migrations/1795300000000-order-sagas.migration.js';
 import { OrderOrmEntity } from './order.orm-entity.js';
@@ -17,7 +16,7 @@ import { TypeOrmOrderRepository } from './typeorm-order.repository.js';
 export const ORDER_SCHEMA = 'order_service';
 
 /** Every TypeORM entity of order-service. */
-export const ORDER_ENTITIES = [OrderOrmEntity, OutboxMessageOrmEntity, CatalogProductOrmEntity, IdempotencyKeyOrmEntity];
+export const ORDER_ENTITIES = [OrderOrmEntity, OutboxMessageOrmEntity, CatalogProductOrmEntity];
 
 /** order-service's migrations, oldest first. */
 export const ORDER_MIGRATIONS = [InitialSchema1795219200000, OrderSagas1795300000000];

@@ -4,7 +4,6 @@ import { GatewayCallbackInbox } from '../../../application/ports/gateway-callbac
 import { PaymentRepository } from '../../../application/ports/payment.repository.port.js';
 import { UnitOfWork } from '../../../application/ports/unit-of-work.port.js';
 import { GatewayCallbackInboxOrmEntity } from './gateway-callback-inbox.orm-entity.js';
-import { IdempotencyKeyOrmEntity } from './idempotency-key.orm-entity.js';
 import { InitialSchema1795305600000 } from './migrations/1795305600000-initial-schema.migration.js';
 import { PAYMENT_SCHEMA } from './payment-schema.js';
 import { PaymentOrmEntity } from './payment.orm-entity.js';
@@ -15,7 +14,7 @@ import { TypeOrmUnitOfWork } from './typeorm.unit-of-work.js';
 export { PAYMENT_SCHEMA };
 
 /** Every TypeORM entity of payment-service. */
-export const PAYMENT_ENTITIES = [PaymentOrmEntity, GatewayCallbackInboxOrmEntity, IdempotencyKeyOrmEntity];
+export const PAYMENT_ENTITIES = [PaymentOrmEntity, GatewayCallbackInboxOrmEntity];
 
 /** payment-service's migrations, oldest first. */
 export const PAYMENT_MIGRATIONS = [InitialSchema1795305600000];

@@ -1,3 +1,4 @@
+import { dropIdempotencyKeysDdl, idempotencyKeysDdl } from '#libs/idempotency';
 import { dropOutboxAndInboxDdl, outboxAndInboxDdl } from '#libs/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -43,22 +44,11 @@ export class InitialSchema1795305600000 implements MigrationInterface {
 
     for (const sql of outboxAndInboxDdl('inventory_service')) await queryRunner.query(sql);
 
-    await queryRunner.query(`
-      CREATE TABLE inventory_service.idempotency_keys (
-        scope        text NOT NULL,
-        key          text NOT NULL,
-        request_hash text NOT NULL,
-        status       text NOT NULL CONSTRAINT idempotency_keys_status_check CHECK (status IN ('IN_PROGRESS', 'COMPLETED')),
-        response     jsonb NULL,
-        created_at   timestamptz NOT NULL DEFAULT now(),
-        expires_at   timestamptz NOT NULL,
-        PRIMARY KEY (scope, key)
-      )`);
-    await queryRunner.query(`CREATE INDEX idempotency_keys_expires_at_idx ON inventory_service.idempotency_keys (expires_at)`);
+    for (const sql of idempotencyKeysDdl('inventory_service')) await queryRunner.query(sql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE inventory_service.idempotency_keys`);
+    for (const sql of dropIdempotencyKeysDdl('inventory_service')) await queryRunner.query(sql);
     for (const sql of dropOutboxAndInboxDdl('inventory_service')) await queryRunner.query(sql);
     await queryRunner.query(`DROP TABLE inventory_service.reservations`);
     await queryRunner.query(`DROP TABLE inventory_service.products`);

@@ -1,3 +1,4 @@
+import { dropIdempotencyKeysDdl, idempotencyKeysDdl } from '#libs/idempotency';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -63,22 +64,11 @@ export class InitialSchema1795219200000 implements MigrationInterface {
         updated_at       timestamptz NOT NULL DEFAULT now()
       )`);
 
-    await queryRunner.query(`
-      CREATE TABLE order_service.idempotency_keys (
-        scope        text NOT NULL,
-        key          text NOT NULL,
-        request_hash text NOT NULL,
-        status       text NOT NULL CONSTRAINT idempotency_keys_status_check CHECK (status IN ('IN_PROGRESS', 'COMPLETED')),
-        response     jsonb NULL,
-        created_at   timestamptz NOT NULL DEFAULT now(),
-        expires_at   timestamptz NOT NULL,
-        PRIMARY KEY (scope, key)
-      )`);
-    await queryRunner.query(`CREATE INDEX idempotency_keys_expires_at_idx ON order_service.idempotency_keys (expires_at)`);
+    for (const sql of idempotencyKeysDdl('order_service')) await queryRunner.query(sql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE order_service.idempotency_keys`);
+    for (const sql of dropIdempotencyKeysDdl('order_service')) await queryRunner.query(sql);
     await queryRunner.query(`DROP TABLE order_service.catalog_products`);
     await queryRunner.query(`DROP TABLE order_service.outbox`);
     await queryRunner.query(`DROP TABLE order_service.orders`);

@@ -1,3 +1,4 @@
+import { idempotencyKeysDdl } from '#libs/idempotency';
 import { dropOutboxAndInboxDdl, outboxAndInboxDdl } from '#libs/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -58,18 +59,7 @@ export class InitialSchema1795305600000 implements MigrationInterface {
 
     for (const sql of outboxAndInboxDdl('payment_service')) await queryRunner.query(sql);
 
-    await queryRunner.query(`
-      CREATE TABLE payment_service.idempotency_keys (
-        scope        text NOT NULL,
-        key          text NOT NULL,
-        request_hash text NOT NULL,
-        status       text NOT NULL CONSTRAINT idempotency_keys_status_check CHECK (status IN ('IN_PROGRESS', 'COMPLETED')),
-        response     jsonb NULL,
-        created_at   timestamptz NOT NULL DEFAULT now(),
-        expires_at   timestamptz NOT NULL,
-        PRIMARY KEY (scope, key)
-      )`);
-    await queryRunner.query(`CREATE INDEX idempotency_keys_expires_at_idx ON payment_service.idempotency_keys (expires_at)`);
+    for (const sql of idempotencyKeysDdl('payment_service')) await queryRunner.query(sql);
 
     // The simulated card network. Tokens stand for cards: brand, last four and the test card's
     // scripted behaviour, never the number or the CVV.
