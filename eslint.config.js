@@ -33,6 +33,7 @@ const boundaries = [
     rules: restrict(
       { group: ['typeorm', 'typeorm/*', 'pg', 'amqplib', '@grpc/*'], message: 'application/ reaches infrastructure only through ports.' },
       { regex: '^#libs/(database|edge|health)$', message: 'application/ reaches infrastructure only through ports.' },
+      { regex: '^#libs/legacy-api$', message: 'application/ speaks no wire dialect: #libs/legacy-api is for inbound adapters.' },
       { group: ['**/adapters/**'], message: 'application/ never imports an adapter.' },
       noDeepLibImports,
     ),

@@ -17,6 +17,7 @@ export default {
     '<rootDir>/libs/**/*.int-spec.ts',
     '<rootDir>/apps/*/test/**/*.e2e-spec.ts',
     '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/scripts/**/*.spec.ts',
   ],
   // A PostgreSQL server for integration specs: DATABASE_URL, or an embedded one started here.
   globalSetup: '<rootDir>/test/global-setup.js',

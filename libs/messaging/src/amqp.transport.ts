@@ -13,7 +13,7 @@ import {
   retryQueueName,
   type MessagingQueue,
 } from './messaging-queue.js';
-import { MessagingServer, type MessagingTransportOptions } from './messaging.server.js';
+import { MessagingServer, type TransportStatus, type MessagingTransportOptions } from './messaging.server.js';
 
 /** Options of an {@link AmqpTransport}. */
 export interface AmqpTransportOptions extends MessagingTransportOptions {
@@ -64,6 +64,7 @@ export class AmqpTransport extends MessagingServer {
   private readonly serializers = new Map<string, KeyedSerializer>();
   private closing = false;
   private closed?: Promise<void>;
+  private brokerStatus: TransportStatus = { connected: false, reason: 'not listening yet' };
 
   constructor(private readonly options: AmqpTransportOptions) {
     super(options);
@@ -77,6 +78,10 @@ export class AmqpTransport extends MessagingServer {
         setup: (model) => this.setup(model),
         logger: this.log,
       });
+      this.brokerStatus = { connected: true };
+      // 'connect' follows a successful setup (topology declared, consumers subscribed).
+      this.connection.on('connect', () => (this.brokerStatus = { connected: true }));
+      this.connection.on('disconnect', (error: Error) => (this.brokerStatus = { connected: false, reason: `connection lost: ${error.message}` }));
       this.publisher = new AmqpPublisher({ connection: this.connection, confirmTimeoutMs: this.options.confirmTimeoutMs, logger: this.log });
       callback();
     } catch (error) {
@@ -88,6 +93,10 @@ export class AmqpTransport extends MessagingServer {
   close(): Promise<void> {
     this.closed ??= this.shutDown();
     return this.closed;
+  }
+
+  connectionStatus(): TransportStatus {
+    return this.closing ? { connected: false, reason: 'closing' } : this.brokerStatus;
   }
 
   unwrap<T>(): T {

@@ -52,7 +52,8 @@ describe('DeliveryPipeline', () => {
     expect(seen[0]).toEqual({ orderId: 'o1' });
     expect(seen[1]).toBeInstanceOf(MessageContext);
     expect(seen[1]).toMatchObject({ messageId: 'm-1', routingKey: 'inventory.reserve', attempt: 1, correlationId: 'corr-1', consumer: 'svc' });
-    expect(seen[2]).toEqual({ correlationId: 'corr-1', causationId: 'm-1' });
+    // Handling is a span of its own (the message carried no trace: a new one).
+    expect(seen[2]).toEqual({ correlationId: 'corr-1', causationId: 'm-1', traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) });
   });
 
   it('retries with the delay of the failed attempt, then dead-letters when the delays are used up', async () => {

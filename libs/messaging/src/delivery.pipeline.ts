@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { TransactionRunner } from '#libs/database';
-import { isValidCorrelationId, newCorrelationId, RequestContext } from '#libs/observability';
+import { childTraceparent, isValidCorrelationId, newCorrelationId, RequestContext } from '#libs/observability';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { assertSchemaName } from './messaging.ddl.js';
 import { isPermanentMessageError } from './messaging.errors.js';
@@ -55,6 +55,8 @@ export interface DeliveryPipelineOptions {
   readonly retryDelaysMs: readonly number[];
   readonly resolveHandler: (routingKey: string) => MessageHandlerFn | undefined;
   readonly logger: LoggerService;
+  /** Told every outcome (metrics); must not throw. */
+  readonly onOutcome?: (outcome: DeliveryOutcome, delivery: IncomingDelivery) => void;
 }
 
 /**
@@ -80,6 +82,12 @@ export class DeliveryPipeline {
   }
 
   async process(delivery: IncomingDelivery): Promise<DeliveryOutcome> {
+    const outcome = await this.decide(delivery);
+    this.options.onOutcome?.(outcome, delivery);
+    return outcome;
+  }
+
+  private async decide(delivery: IncomingDelivery): Promise<DeliveryOutcome> {
     const headers = delivery.headers;
     const attempt = attemptOf(headers);
     const routingKey = headers[MessageHeaders.originalRoutingKey] ?? delivery.routingKey;
@@ -109,7 +117,8 @@ export class DeliveryPipeline {
       redelivered: delivery.redelivered,
       timestamp: delivery.timestamp,
     });
-    const requestContext: MessagingRequestContext = { correlationId, causationId: messageId };
+    // Handling is a span of its own: a child of the sending span, in the same trace.
+    const requestContext: MessagingRequestContext = { correlationId, causationId: messageId, traceparent: childTraceparent(headers[MessageHeaders.traceparent]) };
     const progress = { handlerStarted: false };
     try {
       const duplicate = await MessageScope.run({ consumer: this.options.consumer, messageId, correlationId }, () =>

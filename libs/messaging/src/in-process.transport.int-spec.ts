@@ -32,12 +32,16 @@ describe('InProcessTransport + InProcessPublisher (PostgreSQL)', () => {
   let app: INestMicroservice;
   let transport: InProcessTransport;
 
-  const startApp = async (configure: (app: INestMicroservice) => void = (a) => a.useGlobalInterceptors(new MessageErrorInterceptor())) => {
+  const startApp = async (
+    configure: (app: INestMicroservice) => void = (a) => a.useGlobalInterceptors(new MessageErrorInterceptor()),
+    retryDelaysMs: readonly number[] = [50, 100],
+  ) => {
     transport = new InProcessTransport({
       broker,
       consumer: 'inventory-service',
       queues: [{ name: queue, bindings: [{ exchange: 'oms.commands', pattern: 'inventory.#' }], prefetch: 4 }],
-      retryDelaysMs: [50, 100],
+      retryDelaysMs,
+      retryPollMs: 20,
       tx: db.tx,
       schema: db.schema,
       logger,
@@ -67,6 +71,10 @@ describe('InProcessTransport + InProcessPublisher (PostgreSQL)', () => {
   const effects = async (key: string) =>
     (await db.dataSource.query(`SELECT note FROM ${db.schema}.effects WHERE key = $1 ORDER BY id`, [key])).map((r: { note: string }) => r.note);
   const callsFor = (key: string) => calls.filter((c) => c.key === key);
+  const deferred = async (messageId: string) =>
+    (await db.dataSource.query(`SELECT state, attempt, reason, last_error FROM ${db.schema}.deferred_deliveries WHERE message_id = $1`, [
+      messageId,
+    ])) as { state: string; attempt: number; reason: string | null; last_error: string }[];
 
   beforeAll(async () => {
     db = await createMessagingTestDb('in_process_spec', 10);
@@ -97,13 +105,39 @@ describe('InProcessTransport + InProcessPublisher (PostgreSQL)', () => {
     expect(await effects('twice')).toEqual(['attempt 1']);
   });
 
-  it('retries with the configured delays and commits once', async () => {
-    const { result } = await send({ key: 'flaky', mode: 'fail-twice' });
-    // Taken over by the retry timers: the relay may consider it published.
+  it('retries with the configured delays and commits once; the parked retry is a row until handled', async () => {
+    const { messageId, result } = await send({ key: 'flaky', mode: 'fail-twice' });
+    // Parked in deferred_deliveries before the publish resolved: the relay may consider it published.
     expect(result.ok).toBe(true);
+    expect(await deferred(messageId)).toEqual([{ state: 'retry', attempt: 2, reason: null, last_error: 'transient failure 1' }]);
     await eventually(async () => (await effects('flaky')).length === 1, 'the third attempt');
     expect(callsFor('flaky').map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(await effects('flaky')).toEqual(['attempt 3']);
+    await eventually(async () => (await deferred(messageId)).length === 0, 'the retry row removed');
+  });
+
+  it('a parked retry survives a restart of the consumer', async () => {
+    await app.close();
+    await startApp(undefined, [400, 50]);
+    const { messageId, result } = await send({ key: 'restarted', mode: 'fail-twice' });
+    expect(result.ok).toBe(true);
+    await app.close(); // before the retry is due: nothing of it is left in memory
+    expect(callsFor('restarted').map((c) => c.attempt)).toEqual([1]);
+    expect(await deferred(messageId)).toHaveLength(1);
+    await startApp();
+    await eventually(async () => (await effects('restarted')).length === 1, 'the retries after the restart');
+    expect(callsFor('restarted').map((c) => c.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('fails the publish when the retry cannot be recorded, so the outbox keeps the message', async () => {
+    await db.dataSource.query(`ALTER TABLE ${db.schema}.deferred_deliveries RENAME TO deferred_deliveries_away`);
+    try {
+      const { result } = await send({ key: 'unrecordable', mode: 'fail-twice' });
+      expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/deferred_deliveries/) });
+    } finally {
+      await db.dataSource.query(`ALTER TABLE ${db.schema}.deferred_deliveries_away RENAME TO deferred_deliveries`);
+    }
+    expect(await effects('unrecordable')).toEqual([]);
   });
 
   it('dead-letters after the last retry, a permanent error at once, and unknown routing keys', async () => {
@@ -119,6 +153,16 @@ describe('InProcessTransport + InProcessPublisher (PostgreSQL)', () => {
     expect(callsFor('hopeless')).toHaveLength(1);
     expect(await effects('doomed')).toEqual([]);
     expect(await effects('hopeless')).toEqual([]);
+    const recorded = (await db.dataSource.query(
+      `SELECT routing_key, reason, attempt, last_error FROM ${db.schema}.deferred_deliveries WHERE state = 'dead' ORDER BY id`,
+    )) as unknown[];
+    expect(recorded).toEqual(
+      expect.arrayContaining([
+        { routing_key: 'inventory.reserve', reason: 'retries-exhausted', attempt: 3, last_error: 'always failing' },
+        { routing_key: 'inventory.reserve', reason: 'permanent', attempt: 1, last_error: 'this reservation can never succeed' },
+        { routing_key: 'inventory.unknown', reason: 'unknown-routing-key', attempt: 1, last_error: 'no handler for routing key inventory.unknown' },
+      ]),
+    );
   });
 
   it('recognises a PermanentMessageError even without the error interceptor', async () => {

@@ -1,34 +1,44 @@
 import type { DeliveryOutcome, IncomingDelivery } from './delivery.pipeline.js';
+import { DeferredDeliveryStore } from './deferred-delivery.store.js';
 import type { InProcessBroker, InProcessDelivery } from './in-process.broker.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { MessageHeaders } from './messaging.headers.js';
 import { DEFAULT_PREFETCH, type MessagingQueue } from './messaging-queue.js';
-import { MessagingServer, type MessagingTransportOptions } from './messaging.server.js';
+import { MessagingServer, type MessagingTransportOptions, type TransportStatus } from './messaging.server.js';
 
 /** Options of an {@link InProcessTransport}. */
 export interface InProcessTransportOptions extends MessagingTransportOptions {
   readonly broker: InProcessBroker;
+  /** How often parked retries are looked for (default 250 ms). */
+  readonly retryPollMs?: number;
+  /** How long a claimed retry stays invisible to other pollers (default 60 s). */
+  readonly retryLeaseMs?: number;
 }
+
+const RETRY_BATCH = 50;
 
 /**
  * The AMQP transport's twin for the all-in-one process: the same handlers, inbox, transaction,
  * retry delays and dead-letter rules over an {@link InProcessBroker}. A first attempt runs while
  * the relay's publish waits, so the outbox row is marked published only once the handler
- * committed, scheduled a retry or dead-lettered. Retries wait on timers (attempt n+1 after the
- * n-th delay); dead letters go to the broker's in-memory list.
- *
- * Unlike RabbitMQ, retries pending in memory do not survive the process: `close()` reports each
- * one it drops. That is the price of the zero-install mode; run with RabbitMQ when it matters.
+ * committed, or the retry or dead letter was written to `deferred_deliveries`: what RabbitMQ's
+ * retry and dead-letter queues hold lives in that table here, so a crash loses nothing. If that
+ * write fails, the publish fails and the relay publishes the row again later. Parked retries are
+ * polled, claimed with a lease, and run again (attempt n+1 after the n-th delay).
  */
 export class InProcessTransport extends MessagingServer {
   private readonly cancels: (() => void)[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly pendingRetries = new Map<NodeJS.Timeout, InProcessDelivery>();
+  private readonly store: DeferredDeliveryStore;
+  private readonly serializers = new Map<string, KeyedSerializer>();
+  private poller?: NodeJS.Timeout;
+  private polling = false;
   private closing = false;
   private closed?: Promise<void>;
 
   constructor(private readonly options: InProcessTransportOptions) {
     super(options);
+    this.store = new DeferredDeliveryStore(options.tx, options.schema, options.consumer);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -36,7 +46,12 @@ export class InProcessTransport extends MessagingServer {
       for (const queue of this.options.queues) {
         this.options.broker.declareQueue(queue.name, queue.bindings);
         const serializer = new KeyedSerializer(queue.prefetch ?? DEFAULT_PREFETCH);
+        this.serializers.set(queue.name, serializer);
         this.cancels.push(this.options.broker.consume(queue.name, (delivery) => this.accept(queue, serializer, delivery)));
+      }
+      if (this.options.queues.length > 0) {
+        this.poller = setInterval(() => void this.pollRetries(), this.options.retryPollMs ?? 250);
+        this.poller.unref();
       }
       callback();
     } catch (error) {
@@ -44,10 +59,15 @@ export class InProcessTransport extends MessagingServer {
     }
   }
 
-  /** Stops taking messages, waits for handlers in flight, drops (and reports) pending retries. */
+  /** Stops taking messages and polling retries, and waits for handlers in flight. */
   close(): Promise<void> {
     this.closed ??= this.shutDown();
     return this.closed;
+  }
+
+  connectionStatus(): TransportStatus {
+    if (this.closing) return { connected: false, reason: 'closing' };
+    return this.cancels.length > 0 || this.options.queues.length === 0 ? { connected: true } : { connected: false, reason: 'not listening yet' };
   }
 
   unwrap<T>(): T {
@@ -58,40 +78,65 @@ export class InProcessTransport extends MessagingServer {
   private accept(queue: MessagingQueue, serializer: KeyedSerializer, delivery: InProcessDelivery): Promise<void> {
     // Refused while closing: the publish fails and the relay tries again later (or elsewhere).
     if (this.closing) return Promise.reject(new Error(`consumer ${this.options.consumer} is shutting down`));
-    const work = serializer.run(delivery.headers[MessageHeaders.aggregateId], () => this.attempt(queue, serializer, delivery));
+    const work = serializer.run(delivery.headers[MessageHeaders.aggregateId], () => this.firstAttempt(queue, delivery));
     this.track(work);
     return work;
   }
 
-  private async attempt(queue: MessagingQueue, serializer: KeyedSerializer, delivery: InProcessDelivery): Promise<void> {
+  /** Throws when the retry or dead letter could not be recorded, failing the publish. */
+  private async firstAttempt(queue: MessagingQueue, delivery: InProcessDelivery): Promise<void> {
     const outcome = await this.pipeline.process(toIncoming(delivery));
-    if (outcome.kind === 'retry') this.scheduleRetry(queue, serializer, delivery, outcome);
-    else if (outcome.kind === 'dead-letter') {
-      this.options.broker.deadLetter({
-        queue: queue.name,
-        consumer: this.options.consumer,
-        delivery,
-        reason: outcome.reason,
-        lastError: outcome.error,
-        attempts: outcome.attempt,
-        at: new Date(),
-      });
+    if (outcome.kind === 'retry') {
+      await this.store.scheduleRetry(nextAttemptOf(delivery, outcome), outcome.nextAttempt, outcome.delayMs, outcome.error);
+    } else if (outcome.kind === 'dead-letter') {
+      await this.store.recordDeadLetter(delivery, outcome.attempt, outcome.reason, outcome.error);
+      this.mirrorDeadLetter(queue.name, delivery, outcome);
     }
   }
 
-  private scheduleRetry(queue: MessagingQueue, serializer: KeyedSerializer, delivery: InProcessDelivery, outcome: Extract<DeliveryOutcome, { kind: 'retry' }>): void {
-    const next: InProcessDelivery = {
-      ...delivery,
-      headers: { ...delivery.headers, [MessageHeaders.attempt]: String(outcome.nextAttempt), [MessageHeaders.lastError]: outcome.error.slice(0, 1000) },
-    };
-    const timer = setTimeout(() => {
-      this.pendingRetries.delete(timer);
-      const work = serializer
-        .run(next.headers[MessageHeaders.aggregateId], () => this.attempt(queue, serializer, next))
-        .catch((error: unknown) => this.log.error({ err: error, messageId: next.messageId }, 'in-process retry failed unexpectedly'));
-      this.track(work);
-    }, outcome.delayMs);
-    this.pendingRetries.set(timer, next);
+  private async pollRetries(): Promise<void> {
+    if (this.polling || this.closing) return;
+    this.polling = true;
+    try {
+      const due = await this.store.claimDue(RETRY_BATCH, this.options.retryLeaseMs ?? 60_000);
+      for (const { id, delivery } of due) {
+        const serializer = this.serializers.get(delivery.queue);
+        if (!serializer) continue; // a queue this consumer no longer has: the lease runs out, it stays visible
+        const work = serializer
+          .run(delivery.headers[MessageHeaders.aggregateId], () => this.retryAttempt(id, delivery))
+          .catch((error: unknown) => this.log.error({ err: error, messageId: delivery.messageId }, 'in-process retry not settled; it runs again when its lease ends'));
+        this.track(work);
+      }
+    } catch (error) {
+      this.log.warn?.({ err: error, consumer: this.options.consumer }, 'could not look for due in-process retries');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async retryAttempt(id: string, delivery: InProcessDelivery): Promise<void> {
+    const outcome = await this.pipeline.process(toIncoming(delivery));
+    if (outcome.kind === 'handled') await this.store.done(id);
+    else if (outcome.kind === 'retry') {
+      const next = nextAttemptOf(delivery, outcome);
+      await this.store.reschedule(id, next.headers, outcome.nextAttempt, outcome.delayMs, outcome.error);
+    } else {
+      await this.store.bury(id, outcome.attempt, outcome.reason, outcome.error);
+      this.mirrorDeadLetter(delivery.queue, delivery, outcome);
+    }
+  }
+
+  /** The broker's in-memory view of dead letters (the table is the record). */
+  private mirrorDeadLetter(queue: string, delivery: InProcessDelivery, outcome: Extract<DeliveryOutcome, { kind: 'dead-letter' }>): void {
+    this.options.broker.deadLetter({
+      queue,
+      consumer: this.options.consumer,
+      delivery,
+      reason: outcome.reason,
+      lastError: outcome.error,
+      attempts: outcome.attempt,
+      at: new Date(),
+    });
   }
 
   private track(work: Promise<unknown>): void {
@@ -102,17 +147,18 @@ export class InProcessTransport extends MessagingServer {
 
   private async shutDown(): Promise<void> {
     this.closing = true;
+    clearInterval(this.poller);
     for (const cancel of this.cancels.splice(0)) cancel();
-    for (const [timer, delivery] of this.pendingRetries) {
-      clearTimeout(timer);
-      this.log.error(
-        { consumer: this.options.consumer, queue: delivery.queue, messageId: delivery.messageId, routingKey: delivery.routingKey, body: delivery.body },
-        'in-process retry dropped at shutdown',
-      );
-    }
-    this.pendingRetries.clear();
     await this.drain(this.inFlight);
   }
+}
+
+/** The delivery as its next attempt sees it. */
+function nextAttemptOf(delivery: InProcessDelivery, outcome: Extract<DeliveryOutcome, { kind: 'retry' }>): InProcessDelivery {
+  return {
+    ...delivery,
+    headers: { ...delivery.headers, [MessageHeaders.attempt]: String(outcome.nextAttempt), [MessageHeaders.lastError]: outcome.error.slice(0, 1000) },
+  };
 }
 
 function toIncoming(delivery: InProcessDelivery): IncomingDelivery {

@@ -6,6 +6,8 @@
  */
 export {
   assertSchemaName,
+  deferredDeliveriesDdl,
+  dropDeferredDeliveriesDdl,
   dropOutboxAndInboxDdl,
   inboxDdl,
   outboxAndInboxDdl,

@@ -2,7 +2,14 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '#libs/database';
 import { createTestDatabase, type TestDatabase } from '#libs/testing';
 import { purgeInbox } from './inbox.janitor.js';
-import { assertSchemaName, dropOutboxAndInboxDdl, outboxAndInboxDdl, outboxDowngradeDdl, outboxUpgradeDdl } from './messaging.ddl.js';
+import {
+  assertSchemaName,
+  deferredDeliveriesDdl,
+  dropDeferredDeliveriesDdl,
+  dropOutboxAndInboxDdl, outboxAndInboxDdl,
+  outboxDowngradeDdl,
+  outboxUpgradeDdl,
+} from './messaging.ddl.js';
 
 describe('outbox and inbox DDL', () => {
   let db: TestDatabase;
@@ -50,6 +57,23 @@ describe('outbox and inbox DDL', () => {
     );
     await run(dropOutboxAndInboxDdl('fresh'));
     expect(await columns('fresh', 'outbox')).toEqual([]);
+  });
+
+  it('creates the deferred deliveries table: one row per consumer, queue and message, known states only', async () => {
+    await dataSource.query('CREATE SCHEMA deferred');
+    await run(deferredDeliveriesDdl('deferred'));
+    const insert = (state: string, queue = 'q') =>
+      dataSource.query(
+        `INSERT INTO deferred.deferred_deliveries (consumer, queue, exchange, routing_key, message_id, headers, body, message_time, state, attempt, due_at)
+         VALUES ('c', $2, 'oms.commands', 'k', 'm1', '{}', '{}', now(), $1, 2, now())`,
+        [state, queue],
+      );
+    await insert('retry');
+    await expect(insert('retry')).rejects.toThrow(/deferred_deliveries_message_key/);
+    await insert('dead', 'other-queue');
+    await expect(insert('lost', 'third')).rejects.toThrow(/deferred_deliveries_state_check/);
+    await run(dropDeferredDeliveriesDdl('deferred'));
+    expect(await columns('deferred', 'deferred_deliveries')).toEqual([]);
   });
 
   it('upgrades an outbox of the old shape in place, idempotently, and downgrades it', async () => {

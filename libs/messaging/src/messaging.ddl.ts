@@ -82,6 +82,44 @@ export function inboxDdl(schema: string): string[] {
   ];
 }
 
+/**
+ * `CREATE TABLE <schema>.deferred_deliveries`: what the in-process transport (the zero-install
+ * mode) must not keep in memory: deliveries waiting for a retry, and dead letters. RabbitMQ keeps
+ * these in its retry and dead-letter queues; without it, this table does, so a crash or restart
+ * loses neither. A retry row is claimed by a lease (`due_at` pushed forward), handled, then deleted.
+ */
+export function deferredDeliveriesDdl(schema: string): string[] {
+  const s = assertSchemaName(schema);
+  return [
+    `CREATE TABLE ${s}.deferred_deliveries (
+      id           bigserial PRIMARY KEY,
+      consumer     text NOT NULL,
+      queue        text NOT NULL,
+      exchange     text NOT NULL,
+      routing_key  text NOT NULL,
+      message_id   text NOT NULL,
+      headers      jsonb NOT NULL,
+      body         text NOT NULL,
+      message_time timestamptz NOT NULL,
+      state        text NOT NULL CONSTRAINT deferred_deliveries_state_check CHECK (state IN ('retry', 'dead')),
+      attempt      int NOT NULL,
+      due_at       timestamptz NOT NULL,
+      reason       text NULL,
+      last_error   text NOT NULL DEFAULT '',
+      created_at   timestamptz NOT NULL DEFAULT now(),
+      updated_at   timestamptz NOT NULL DEFAULT now(),
+      -- A message republished by the relay while its retry is pending does not get a second row.
+      CONSTRAINT deferred_deliveries_message_key UNIQUE (consumer, queue, message_id)
+    )`,
+    `CREATE INDEX deferred_deliveries_due_idx ON ${s}.deferred_deliveries (consumer, due_at) WHERE state = 'retry'`,
+  ];
+}
+
+/** Drops what {@link deferredDeliveriesDdl} created (for the migration's `down`). */
+export function dropDeferredDeliveriesDdl(schema: string): string[] {
+  return [`DROP TABLE IF EXISTS ${assertSchemaName(schema)}.deferred_deliveries`];
+}
+
 /** Outbox and inbox of a new service schema (the schema itself must exist). */
 export function outboxAndInboxDdl(schema: string): string[] {
   return [...outboxDdl(schema), ...inboxDdl(schema)];

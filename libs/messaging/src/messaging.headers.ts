@@ -6,6 +6,8 @@ export const MessageHeaders = {
   /** Id of the message whose handling produced this one. */
   causationId: 'x-causation-id',
   schemaVersion: 'schema-version',
+  /** W3C trace context: the span of sending this message, a child of the sender's span. */
+  traceparent: 'traceparent',
   /** The outbox row's aggregate: consumers handle one aggregate's messages one at a time. */
   aggregateId: 'x-aggregate-id',
   /** 1 on the first delivery, n on the copy coming back from the n-1-th retry queue. */

@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { createDataSource, DatabaseModule, TransactionRunner } from '#libs/database';
+import { processMetrics } from '#libs/metrics';
 import { RequestContext } from '#libs/observability';
 import { createTestDatabase, type TestDatabase } from '#libs/testing';
 import { AMQP_URL, RabbitTestBroker, uniquePrefix } from '../test/rabbit-test-broker.js';
 import { topologyQueueNames } from './amqp.topology.js';
 import { InProcessBroker } from './in-process.broker.js';
 import { MessageContext } from './message.context.js';
-import { outboxAndInboxDdl } from './messaging.ddl.js';
+import { deferredDeliveriesDdl, outboxAndInboxDdl } from './messaging.ddl.js';
 import { connectMessagingTransports, MessagingModule, type MessagingModuleOptions } from './messaging.module.js';
 import { messagingTransportId } from './messaging.server.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -129,7 +130,7 @@ describe.each(['in-process', 'amqp'] as const)('MessagingModule (%s): two servic
     const setup = await createDataSource({ url: db.url, schema: 'public', entities: [], migrations: [] }).initialize();
     for (const schema of ['svc_a', 'svc_b']) {
       await setup.query(`CREATE SCHEMA ${schema}`);
-      for (const sql of outboxAndInboxDdl(schema)) await setup.query(sql);
+      for (const sql of [...outboxAndInboxDdl(schema), ...deferredDeliveriesDdl(schema)]) await setup.query(sql);
       await setup.query(`CREATE TABLE ${schema}.effects (id bigserial PRIMARY KEY, key text NOT NULL, note text)`);
     }
     await setup.destroy();
@@ -187,6 +188,12 @@ describe.each(['in-process', 'amqp'] as const)('MessagingModule (%s): two servic
     expect(replies.every((s) => s.correlationId === `flow-${mode}`)).toBe(true);
     // Each reply was caused by its command.
     expect(Object.fromEntries(replies.map((s) => [s.job, s.causationId]))).toEqual({ 'job-1': ids[0], 'job-2': ids[1] });
+    // Metrics: the retry was counted, and the outbox backlog is read at scrape time.
+    const consumed = await processMetrics().messagesConsumed.get();
+    const count = (outcome: string) => consumed.values.find((v) => v.labels.consumer === 'svc-b' && v.labels.queue === queues.b && v.labels.outcome === outcome)?.value;
+    expect(count('retry')).toBe(1);
+    expect(count('handled')).toBe(2);
+    expect(await processMetrics().scrape()).toMatch(/^oms_outbox_backlog\{schema="svc_a"\} \d+$/m);
   });
 
   it('closes cleanly: consumers drained, relays stopped, later deliveries refused', async () => {

@@ -9,7 +9,10 @@ import {
   type INestMicroservice,
   type ModuleMetadata,
   type OnApplicationBootstrap,
+  type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
+import { ReadinessRegistry } from '#libs/health';
 import { TransactionRunner } from '#libs/database';
 import { DataSource } from 'typeorm';
 import { AmqpPublisher } from './amqp.publisher.js';
@@ -23,6 +26,7 @@ import type { MessagingQueue } from './messaging-queue.js';
 import type { MessagingServer } from './messaging.server.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox.relay.js';
 import { OutboxWriter } from './outbox.writer.js';
+import { recordDeliveryOutcome, recordOutboxBacklog } from './messaging.metrics.js';
 
 /** Options of {@link MessagingModule.forRoot}. */
 export interface MessagingModuleOptions {
@@ -55,6 +59,8 @@ export interface MessagingModuleOptions {
   readonly confirmTimeoutMs?: number;
   /** How long closing the transport waits for handlers in flight (default 30 s). */
   readonly drainTimeoutMs?: number;
+  /** When `/health/ready` reports the outbox as lagging (defaults: 10,000 pending rows, oldest 60 s). */
+  readonly readiness?: { readonly maxOutboxBacklog?: number; readonly maxOutboxAgeMs?: number };
 }
 
 const OPTIONS = Symbol('MessagingModuleOptions');
@@ -103,6 +109,7 @@ export class MessagingTransportFactory {
       tx: this.tx,
       schema: o.schema,
       drainTimeoutMs: o.drainTimeoutMs,
+      onOutcome: recordDeliveryOutcome(o.consumer),
     };
     if (o.mode === 'in-process') return new InProcessTransport({ ...common, broker: o.broker ?? sharedInProcessBroker() });
     return new AmqpTransport({
@@ -122,19 +129,47 @@ export class MessagingTransportFactory {
  * relay after its current batch, then closes the publisher.
  */
 @Injectable()
-export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MessagingLifecycle.name);
   private stopped?: Promise<void>;
+  private removeCollector?: () => void;
 
   constructor(
     private readonly transports: MessagingTransportFactory,
     private readonly relay: OutboxRelay,
     private readonly publisher: MessagePublisher,
     @Inject(OPTIONS) private readonly options: MessagingModuleOptions,
+    @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
+
+  /**
+   * Readiness of this service's messaging, read by `/health/ready` through what the service
+   * already holds: the consumer connection's state (no probe connection) and the outbox stats.
+   * Parked rows (given up on) do not count: they need an operator, not a restart; metrics show them.
+   */
+  onModuleInit(): void {
+    if (!this.readiness) return;
+    const { consumer, schema } = this.options;
+    if (this.transports.consumes) {
+      this.readiness.add(`broker:${consumer}`, () => {
+        const status = this.transports.existing()?.connectionStatus() ?? { connected: false, reason: 'not listening yet' };
+        if (!status.connected) throw new Error(`message broker not connected: ${status.reason ?? 'unknown'}`);
+      });
+    }
+    const maxBacklog = this.options.readiness?.maxOutboxBacklog ?? 10_000;
+    const maxAgeMs = this.options.readiness?.maxOutboxAgeMs ?? 60_000;
+    this.readiness.add(`outbox:${schema}`, async () => {
+      const stats = await this.relay.stats();
+      if (stats.pending > maxBacklog || stats.oldestPendingAgeMs > maxAgeMs) {
+        throw new Error(`outbox lagging: ${stats.pending} rows pending, oldest ${Math.round(stats.oldestPendingAgeMs / 1000)} s (limits ${maxBacklog} rows, ${maxAgeMs / 1000} s)`);
+      }
+      return { ...stats };
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.options.relay !== false) this.relay.start();
+    this.removeCollector = recordOutboxBacklog(this.options.schema, this.relay);
   }
 
   beforeApplicationShutdown(): Promise<void> {
@@ -143,6 +178,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async stop(): Promise<void> {
+    this.removeCollector?.();
     await this.transports
       .existing()
       ?.close()

@@ -1,9 +1,16 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import type { TransactionRunner } from '#libs/database';
-import { DeliveryPipeline, type MessageHandlerFn } from './delivery.pipeline.js';
+import { DeliveryPipeline, type DeliveryPipelineOptions, type MessageHandlerFn } from './delivery.pipeline.js';
 import { assertRetryDelays, DEFAULT_RETRY_DELAYS_MS, type MessagingQueue } from './messaging-queue.js';
 import { topicMatches } from './topic-pattern.js';
+
+/** What readiness needs to know of a transport's connection. */
+export interface TransportStatus {
+  readonly connected: boolean;
+  /** Why not, when not. */
+  readonly reason?: string;
+}
 
 /** Options every messaging transport takes. */
 export interface MessagingTransportOptions {
@@ -19,6 +26,8 @@ export interface MessagingTransportOptions {
   /** How long `close()` waits for handlers in flight (default 30 s). */
   readonly drainTimeoutMs?: number;
   readonly logger?: LoggerService;
+  /** Told every delivery outcome (metrics). */
+  readonly onOutcome?: DeliveryPipelineOptions['onOutcome'];
 }
 
 /**
@@ -52,12 +61,16 @@ export abstract class MessagingServer extends Server implements CustomTransportS
       retryDelaysMs: this.retryDelaysMs,
       resolveHandler: (routingKey) => this.resolveHandler(routingKey),
       logger: this.log,
+      onOutcome: base.onOutcome,
     });
   }
 
   abstract override listen(callback: (error?: unknown) => void): Promise<void>;
 
   abstract override close(): Promise<void>;
+
+  /** Whether the transport holds a live broker connection with its consumers (readiness). */
+  abstract connectionStatus(): TransportStatus;
 
   /** Server status events are not used by these transports. */
   override on(): never {

@@ -34,7 +34,7 @@ export interface OutboxStats {
   readonly pending: number;
   /** Unpublished rows given up on after `maxAttempts`; they hold back their aggregates. */
   readonly parked: number;
-  /** Age of the oldest unpublished row, 0 when there is none. */
+  /** Age of the oldest pending (not parked) row, 0 when there is none. */
   readonly oldestPendingAgeMs: number;
 }
 
@@ -168,7 +168,7 @@ export class OutboxRelay {
     const [row] = (await this.options.dataSource.query(
       `SELECT count(*) FILTER (WHERE next_attempt_at <> 'infinity')::int AS pending,
               count(*) FILTER (WHERE next_attempt_at = 'infinity')::int AS parked,
-              COALESCE(floor(extract(epoch FROM now() - min(created_at)) * 1000), 0)::float8 AS oldest
+              COALESCE(floor(extract(epoch FROM now() - min(created_at) FILTER (WHERE next_attempt_at <> 'infinity')) * 1000), 0)::float8 AS oldest
          FROM ${this.schema}.outbox WHERE published_at IS NULL`,
     )) as { pending: number; parked: number; oldest: number }[];
     return { pending: row!.pending, parked: row!.parked, oldestPendingAgeMs: row!.oldest };

@@ -77,7 +77,17 @@ describe('OutboxWriter', () => {
       'x-correlation-id': 'corr-123',
       'schema-version': '2',
       'x-aggregate-id': 'order-2',
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
     });
+  });
+
+  it('sends each message in a child span of the current one: same trace id, new span id', async () => {
+    const parent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await RequestContext.run({ correlationId: 'traced', traceparent: parent }, () => writer.append([message('a'), message('b')]));
+    const spans = (await db.outbox()).map((r) => r.headers.traceparent!);
+    expect(spans).toEqual([expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/), expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/)]);
+    expect(new Set(spans.map((s) => s.split('-')[2])).size).toBe(2);
+    expect(spans.map((s) => s.split('-')[2])).not.toContain('00f067aa0ba902b7');
   });
 
   it('outside any context: its own transaction and one new correlation id for the whole call', async () => {

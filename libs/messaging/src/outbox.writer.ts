@@ -1,5 +1,5 @@
 import type { TransactionRunner } from '#libs/database';
-import { newCorrelationId, RequestContext } from '#libs/observability';
+import { childTraceparent, newCorrelationId, RequestContext } from '#libs/observability';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { assertSchemaName } from './messaging.ddl.js';
 import { DEFAULT_SCHEMA_VERSION, MessageHeaders } from './messaging.headers.js';
@@ -50,7 +50,8 @@ export class OutboxWriter {
     if (messages.length === 0) return [];
     const correlationId = RequestContext.correlationId() ?? newCorrelationId();
     const causationId = MessageScope.causationId();
-    const rows = messages.map((message) => toRow(message, correlationId, causationId));
+    const traceparent = RequestContext.current()?.traceparent;
+    const rows = messages.map((message) => toRow(message, correlationId, causationId, traceparent));
     await this.tx.run(async (manager) => {
       for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
         const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
@@ -79,7 +80,7 @@ interface OutboxInsertRow {
   readonly headers: string;
 }
 
-function toRow(message: OutgoingMessage, correlationId: string, causationId: string | undefined): OutboxInsertRow {
+function toRow(message: OutgoingMessage, correlationId: string, causationId: string | undefined, traceparent: string | undefined): OutboxInsertRow {
   if (!message.exchange || !message.routingKey) throw new Error('an outgoing message needs an exchange and a routing key');
   if (!message.aggregateId) throw new Error(`message ${message.routingKey} has no aggregateId`);
   if (message.messageId !== undefined && !isUuid(message.messageId)) {
@@ -94,6 +95,8 @@ function toRow(message: OutgoingMessage, correlationId: string, causationId: str
     [MessageHeaders.correlationId]: correlationId,
     [MessageHeaders.schemaVersion]: message.headers?.[MessageHeaders.schemaVersion] ?? DEFAULT_SCHEMA_VERSION,
     [MessageHeaders.aggregateId]: message.aggregateId,
+    // Sending is a span of its own, in the trace of the request or message that caused it.
+    [MessageHeaders.traceparent]: childTraceparent(traceparent),
   };
   if (causationId) headers[MessageHeaders.causationId] = causationId;
   for (const [key, value] of Object.entries(headers)) {

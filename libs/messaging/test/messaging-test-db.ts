@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource, TransactionRunner } from '#libs/database';
 import { createTestDatabase } from '#libs/testing';
-import { outboxAndInboxDdl } from '../src/messaging.ddl.js';
+import { deferredDeliveriesDdl, outboxAndInboxDdl } from '../src/messaging.ddl.js';
 
 /** A throwaway database with one service schema holding an outbox, an inbox and a `effects` table. */
 export interface MessagingTestDb {
@@ -32,7 +32,7 @@ export async function createMessagingTestDb(schema = 'svc', poolSize = 8): Promi
   const db = await createTestDatabase();
   const dataSource = await createDataSource({ url: db.url, schema, entities: [], migrations: [], poolSize }).initialize();
   await dataSource.query(`CREATE SCHEMA ${schema}`);
-  for (const sql of outboxAndInboxDdl(schema)) await dataSource.query(sql);
+  for (const sql of [...outboxAndInboxDdl(schema), ...deferredDeliveriesDdl(schema)]) await dataSource.query(sql);
   await dataSource.query(`CREATE TABLE ${schema}.effects (id bigserial PRIMARY KEY, key text NOT NULL, note text)`);
   return {
     dataSource,

@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionContext } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
 import type { RequestContextData } from './request-context.js';
+import { childTraceparent } from './trace-context.js';
 
 /** Header (HTTP) and metadata key (gRPC) carrying the correlation id, both ways. */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const TRACEPARENT_PATTERN = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** Whether `value` is acceptable as an incoming correlation id (1..128 of `[A-Za-z0-9._:-]`). */
 export function isValidCorrelationId(value: unknown): value is string {
@@ -69,8 +69,8 @@ function isMetadata(value: unknown): value is Metadata {
 }
 
 function newState(incoming: string | undefined, traceparent?: string, idempotencyKey?: string): RequestState {
-  const seed: Partial<RequestContextData> = {};
-  if (traceparent && TRACEPARENT_PATTERN.test(traceparent)) seed.traceparent = traceparent;
+  // The request is a span of its own: a child of the caller's, or the root of a new trace.
+  const seed: Partial<RequestContextData> = { traceparent: childTraceparent(traceparent) };
   if (idempotencyKey) seed.idempotencyKey = idempotencyKey;
   // An unusable id is replaced rather than rejected: tracing must never fail a request.
   return { correlationId: isValidCorrelationId(incoming) ? incoming : newCorrelationId(), echoed: false, seed };

@@ -14,3 +14,4 @@ export { ObservabilityLoggerModule } from './logger.module.js';
 export { REDACTED_PATHS, type ObservabilityLoggerOptions } from './logger-options.js';
 // Re-exported so apps depend on this lib only: `app.useLogger(app.get(PinoNestLogger))`.
 export { InjectPinoLogger, Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
+export { TRACEPARENT_HEADER, childTraceparent, parseTraceparent, traceIdsOf, type TraceIds } from './trace-context.js';

@@ -4,6 +4,7 @@ import type { Params } from 'nestjs-pino';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { correlationIdOf, correlationIdOfRawRequest } from './correlation-id.js';
+import { traceIdsOf } from './trace-context.js';
 import { RequestContext } from './request-context.js';
 
 /** Options of `ObservabilityLoggerModule.forRoot`. */
@@ -53,6 +54,11 @@ function contextMixin(_merge: object, _level: number, logger: Logger): object {
   const bound = (logger as unknown as Record<symbol, unknown>)[chindings];
   if (typeof bound !== 'string' || !bound.includes('"correlationId":')) fields.correlationId = ctx.correlationId;
   if (ctx.orderId) fields.orderId = ctx.orderId;
+  const trace = traceIdsOf(ctx.traceparent);
+  if (trace) {
+    fields.traceId = trace.traceId;
+    fields.spanId = trace.spanId;
+  }
   return fields;
 }
 

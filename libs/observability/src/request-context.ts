@@ -20,7 +20,10 @@ export interface RequestContextData {
   email?: string;
   /** Raw `idempotency-key` of the request; validated by the idempotency layer, not here. */
   idempotencyKey?: string;
-  /** W3C `traceparent` of the request, when well-formed. */
+  /**
+   * W3C `traceparent` of the current span (the request, or the message being handled): a child
+   * of the caller's when it sent a valid one, else the root of a new trace.
+   */
   traceparent?: string;
   /** The order the current work is about, once known; added to every log line. */
   orderId?: string;

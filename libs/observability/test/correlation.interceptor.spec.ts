@@ -100,7 +100,7 @@ describe('CorrelationInterceptor (gRPC context, no pre-request hook)', () => {
     // A guard ran first: it saw the same id and contributed the subject before the context existed.
     expect(correlationIdOf(ctx)).toBe('grpc-7');
     seedRequestContext(ctx, { subject: 'alice' });
-    await expect(runHandler(ctx)).resolves.toEqual({ correlationId: 'grpc-7', subject: 'alice' });
+    await expect(runHandler(ctx)).resolves.toEqual({ correlationId: 'grpc-7', subject: 'alice', traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.get(CORRELATION_ID_HEADER)).toEqual(['grpc-7']);
   });

@@ -138,13 +138,19 @@ describe('ObservabilityLoggerModule (hybrid HTTP + gRPC app)', () => {
     const res = await app
       .getHttpAdapter()
       .getInstance()
-      .inject({ method: 'GET', url: '/work', headers: { [CORRELATION_ID_HEADER]: 'corr-http-1' } });
+      .inject({
+        method: 'GET',
+        url: '/work',
+        headers: { [CORRELATION_ID_HEADER]: 'corr-http-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      });
     expect(res.statusCode).toBe(200);
     expect(res.headers[CORRELATION_ID_HEADER]).toBe('corr-http-1');
 
     for (const msg of ['inside handler', 'via nest logger', 'background after timer']) {
       const [line] = out.withMsg(msg);
-      expect(line).toMatchObject({ service: 'probe-svc', correlationId: 'corr-http-1', orderId: 'order-7' });
+      expect(line).toMatchObject({ service: 'probe-svc', correlationId: 'corr-http-1', orderId: 'order-7', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+      // The request's own span, a child of the caller's.
+      expect(line!.spanId).toMatch(/^(?!00f067aa0ba902b7)[0-9a-f]{16}$/);
     }
     // The guard already saw the context: the middleware opened it before guards ran.
     expect(ProbeGuard.seen).toEqual(['corr-http-1']);
