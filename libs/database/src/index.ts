@@ -12,4 +12,4 @@ export {
   type ClassType,
   type DataSourceConfig,
 } from './data-source.factory.js';
-export { DatabaseModule, type DatabaseModuleOptions } from './database.module.js';
+export { DatabaseModule, SchemaNotCurrentError, type DatabaseModuleOptions } from './database.module.js';

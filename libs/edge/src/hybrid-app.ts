@@ -8,6 +8,12 @@ import { connectMessagingTransports } from '#libs/messaging';
 import { correlationIdOfRawRequest, PinoNestLogger } from '#libs/observability';
 import { ReflectionService } from '@grpc/reflection';
 import { join } from 'node:path';
+import { loadEdgeSecurityConfig, type EdgeSecurityConfig } from './edge-security.config.js';
+import { HTTP_SECURITY_HEADERS, helmet } from './http-security.js';
+import { tolerateMalformedGrpcRequests } from './request-sanity.js';
+import { inFlightRequests } from './in-flight-requests.js';
+import { coordinateShutdown, loadShutdownConfig, type ShutdownConfig } from './shutdown.js';
+import { processMetrics, recordHttpMetrics } from '#libs/metrics';
 
 export interface HybridAppOptions {
   readonly host: string;
@@ -15,10 +21,17 @@ export interface HybridAppOptions {
   readonly grpcPort: number;
   /** Proto files (relative to proto/) of the gRPC services this process serves. */
   readonly protoFiles: readonly string[];
-  /** Largest accepted request body, bytes. */
+  /**
+   * Size limits (HTTP body, gRPC message); defaults to the OMS_HTTP_BODY_LIMIT_BYTES /
+   * OMS_GRPC_MAX_MESSAGE_BYTES variables. Pass the same value as to `EdgeModule.forRoot`.
+   */
+  readonly security?: EdgeSecurityConfig;
+  /** Largest accepted request body, bytes; overrides `security.httpBodyLimitBytes`. */
   readonly bodyLimit?: number;
   /** Close the app on SIGTERM/SIGINT (default true); off when the caller handles signals itself. */
   readonly shutdownHooks?: boolean;
+  /** Drain delay and grace period on a signal; defaults to OMS_SHUTDOWN_DELAY_MS / OMS_SHUTDOWN_GRACE_MS. */
+  readonly shutdown?: ShutdownConfig;
   /**
    * How long open gRPC calls may run once shutdown began before they are cancelled (default
    * 10 s). Long-lived streams such as a load balancer's Health/Watch never end by themselves.
@@ -39,11 +52,30 @@ export interface RunningApp {
  * Readiness turns true only once both listeners are up.
  */
 export async function startHybridApp(module: Type<unknown> | object, options: HybridAppOptions): Promise<RunningApp> {
-  // genReqId: request logs carry the correlation id instead of Fastify's counter.
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1024 * 1024, genReqId: correlationIdOfRawRequest });
+  const security = options.security ?? loadEdgeSecurityConfig(process.env);
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? security.httpBodyLimitBytes,
+    // Request logs carry the correlation id instead of Fastify's counter.
+    genReqId: correlationIdOfRawRequest,
+    // Fastify's defaults, stated: a JSON body with `__proto__` or `constructor.prototype` is a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Path ids are validated by the API (up to 128 characters), as over gRPC, not cut off by the router.
+    routerOptions: { maxParamLength: 256 },
+    // A client gets this long to send a whole request (slow-loris); the answer may take longer.
+    requestTimeout: 30_000,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, adapter, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
-  if (options.shutdownHooks ?? true) exitOnSignals(app);
+  await app.register(helmet, HTTP_SECURITY_HEADERS);
+  const lifecycle = app.get(ServiceLifecycle);
+  const shutdown = options.shutdown ?? loadShutdownConfig(process.env);
+  watchHttpRequests(app.getHttpAdapter().getInstance(), lifecycle);
+  if (options.shutdownHooks ?? true) {
+    const begin = coordinateShutdown({ app, lifecycle, inFlight: inFlightRequests(), config: shutdown });
+    process.on('SIGTERM', () => void begin());
+    process.on('SIGINT', () => void begin());
+  }
 
   const health = app.get(GrpcHealth);
   let grpcServer: { forceShutdown(): void } | undefined;
@@ -53,9 +85,12 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
     protoPath: options.protoFiles.map((f) => join(PROTO_ROOT, f)),
     loader: { ...grpcLoaderOptions, includeDirs: [...grpcLoaderOptions.includeDirs] },
     gracefulShutdown: true,
+    // Larger messages are refused by grpc-js with RESOURCE_EXHAUSTED before they are decoded.
+    maxReceiveMessageLength: security.grpcMaxMessageBytes,
     // Server reflection: grpcurl and friends discover the services without the proto files.
     onLoadPackageDefinition: (pkg, server) => {
       grpcServer = server;
+      tolerateMalformedGrpcRequests(pkg as Record<string, unknown>, ['oms.v1']);
       new ReflectionService(pkg).addToServer(server);
     },
   });
@@ -65,11 +100,10 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
 
   await app.startAllMicroservices();
   await app.listen(options.httpPort, options.host);
-  const lifecycle = app.get(ServiceLifecycle);
-  // Nest's graceful gRPC close (tryShutdown) has no deadline: once draining, give open calls the
-  // grace period, then cancel them. Covers both close() and enableShutdownHooks.
+  // Nest's graceful gRPC close (tryShutdown) has no deadline: once draining (and past the drain
+  // delay), give open calls the grace period, then cancel them. Covers close() and signals.
   lifecycle.onChange((phase) => {
-    if (phase === 'draining') setTimeout(() => grpcServer?.forceShutdown(), options.shutdownGraceMs ?? 10_000).unref();
+    if (phase === 'draining') setTimeout(() => grpcServer?.forceShutdown(), shutdown.delayMs + (options.shutdownGraceMs ?? 10_000)).unref();
   });
   lifecycle.markStarted();
 
@@ -83,23 +117,40 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
   };
 }
 
+/** What the hooks need of Fastify (kept structural). */
+interface FastifyHooks {
+  addHook(name: string, hook: (...args: never[]) => unknown): unknown;
+}
+
 /**
- * SIGTERM/SIGINT: drain (readiness false, consumers cancelled, in-flight work finished, relay
- * stopped, connections closed) and exit 0, as the contract asks. Nest's own hooks re-raise the
- * signal instead, which ends the process with a signal status. A repeated signal does not cut
- * the drain short.
+ * Every HTTP request (404s and 413s too) is measured for `/metrics` and counted while in flight
+ * (a shutdown waits for them); once draining, responses ask the client to close the connection,
+ * so keep-alive sockets move to the other replicas before this one's listener closes.
  */
-function exitOnSignals(app: INestApplication): void {
-  let closing: Promise<void> | undefined;
-  const close = (): void => {
-    closing ??= app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-      },
-    );
+function watchHttpRequests(fastify: unknown, lifecycle: ServiceLifecycle): void {
+  const hooks = fastify as FastifyHooks;
+  recordHttpMetrics(fastify as Parameters<typeof recordHttpMetrics>[0], processMetrics());
+  const inFlight = inFlightRequests();
+  const tickets = new WeakMap<object, number>();
+  hooks.addHook('onRequest', ((request: object, _reply: unknown, done: () => void) => {
+    tickets.set(request, inFlight.begin());
+    done();
+  }) as never);
+  const end = (request: object) => {
+    const ticket = tickets.get(request);
+    if (ticket !== undefined) inFlight.end(ticket);
+    tickets.delete(request);
   };
-  process.on('SIGTERM', close);
-  process.on('SIGINT', close);
+  hooks.addHook('onResponse', ((request: object, _reply: unknown, done: () => void) => {
+    end(request);
+    done();
+  }) as never);
+  hooks.addHook('onRequestAbort', ((request: object, done: () => void) => {
+    end(request);
+    done();
+  }) as never);
+  hooks.addHook('onSend', ((_request: unknown, reply: { header(name: string, value: string): unknown }, payload: unknown, done: (error: null, payload: unknown) => void) => {
+    if (lifecycle.phase === 'draining') reply.header('connection', 'close');
+    done(null, payload);
+  }) as never);
 }

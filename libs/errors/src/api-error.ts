@@ -32,15 +32,31 @@ export class ApiError extends Error {
     readonly reason?: string,
     readonly metadata: Readonly<Record<string, string>> = {},
     readonly fieldViolations: readonly FieldViolation[] = [],
+    /**
+     * HTTP status when it is not the code's usual one (AIP-193 allows a more precise status for
+     * the same code): 413 for a body over the size limit, which is RESOURCE_EXHAUSTED like gRPC's
+     * oversized message but not a rate limit (429).
+     */
+    readonly httpStatus?: number,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
   static invalidArgument(violations: readonly FieldViolation[], message?: string): ApiError {
-    const text = message ?? violations.map((v) => `${v.field}: ${v.description}`).join('; ');
+    const text = message ?? violations.map((v) => (v.field ? `${v.field}: ${v.description}` : v.description)).join('; ');
     return new ApiError('INVALID_ARGUMENT', text, undefined, {}, violations);
   }
+
+  /** A request over a size limit: RESOURCE_EXHAUSTED, reason `PAYLOAD_TOO_LARGE`, HTTP 413. */
+  static payloadTooLarge(message = 'the request body exceeds the size limit'): ApiError {
+    return new ApiError('RESOURCE_EXHAUSTED', message, 'PAYLOAD_TOO_LARGE', {}, [], 413);
+  }
+}
+
+/** The HTTP status an error is answered with: its own override, else the code's usual one. */
+export function httpStatusFor(error: ApiError): number {
+  return error.httpStatus ?? HTTP_STATUS[error.status];
 }
 
 /** HTTP status per canonical code (AIP-193 / gRPC transcoding). */

@@ -98,6 +98,21 @@ describe('ApiExceptionFilter', () => {
     expect((reply.body as { error: { status: string } }).error.status).toBe('NOT_FOUND');
   });
 
+  it('HTTP: a body over the limit is a 413 AIP-193 body, RESOURCE_EXHAUSTED', () => {
+    const reply = new FakeReply();
+    const fastify = Object.assign(new Error('Request body is too large'), { name: 'FastifyError', code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    filter.catch(fastify, httpHost(reply));
+    expect(reply.statusCode).toBe(413);
+    expect(reply.body).toStrictEqual({
+      error: {
+        code: 413,
+        status: 'RESOURCE_EXHAUSTED',
+        message: 'the request body exceeds the size limit',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'PAYLOAD_TOO_LARGE', domain: 'oms.v1', metadata: {} }],
+      },
+    });
+  });
+
   it('gRPC: returns an erroring observable with the numeric code and google.rpc.Status trailers', async () => {
     const error = await rejection(filter.catch(new OrderNotFound('order o1 not found', { orderId: 'o1' }), rpcHost()));
 

@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
-import { HTTP_STATUS, type ApiError } from './api-error.js';
+import { httpStatusFor, type ApiError } from './api-error.js';
 import type { ErrorTranslator } from './error-translator.js';
 import { toGrpcError, toHttpErrorBody } from './grpc-status.js';
 
@@ -28,7 +28,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return throwError(() => toGrpcError(error));
     }
     const reply = host.switchToHttp().getResponse<ReplyLike>();
-    const status = HTTP_STATUS[error.status];
+    const status = httpStatusFor(error);
     reply.status(status).header('content-type', 'application/json; charset=utf-8').send(toHttpErrorBody(error, status));
   }
 

@@ -137,7 +137,6 @@ describe('ErrorTranslator', () => {
       [new MethodNotAllowedException(), 'NOT_FOUND', 'Method Not Allowed'],
       [new HttpException('conflict', 409), 'ABORTED', 'conflict'],
       [new HttpException('too many', 429), 'RESOURCE_EXHAUSTED', 'too many'],
-      [new PayloadTooLargeException('body too large'), 'INVALID_ARGUMENT', 'body too large'],
       [new UnsupportedMediaTypeException('text/plain'), 'INVALID_ARGUMENT', 'text/plain'],
     ] as const)('%s becomes %s', (exception, status, message) => {
       const error = translator.translate(exception);
@@ -154,7 +153,24 @@ describe('ErrorTranslator', () => {
       expect(translator.translate(fastify)).toMatchObject({ status: 'INVALID_ARGUMENT', message: 'Unsupported Media Type: text/csv' });
 
       const bodyLimit = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
-      expect(translator.translate(bodyLimit).status).toBe('INVALID_ARGUMENT');
+      expect(translator.translate(bodyLimit)).toMatchObject({ status: 'RESOURCE_EXHAUSTED', reason: 'PAYLOAD_TOO_LARGE', httpStatus: 413 });
+    });
+
+    it('answers text PostgreSQL cannot store (NUL, bad encoding: SQLSTATE 22021, 22P05) INVALID_ARGUMENT, without the SQL', () => {
+      for (const code of ['22021', '22P05']) {
+        const driverError = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
+        const queryFailed = Object.assign(new Error(driverError.message), { code, driverError, query: 'SELECT * FROM order_service.orders WHERE id = $1' });
+        const error = translator.translate(queryFailed);
+        expect(error.status).toBe('INVALID_ARGUMENT');
+        expect(error.message).toBe('a text value is not valid UTF-8 or contains the NUL character');
+        expect(error.message).not.toMatch(/SELECT|0x00|UTF8/);
+      }
+    });
+
+    it('answers a body over the limit RESOURCE_EXHAUSTED PAYLOAD_TOO_LARGE with HTTP 413, never 500', () => {
+      const error = translator.translate(new PayloadTooLargeException('body too large'));
+      expect(error).toMatchObject({ status: 'RESOURCE_EXHAUSTED', reason: 'PAYLOAD_TOO_LARGE', httpStatus: 413 });
+      expect(error.message).toBe('the request body exceeds the size limit');
     });
 
     it('uses a generic message for a non-Error object with a 4xx statusCode', () => {

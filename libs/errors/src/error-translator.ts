@@ -55,9 +55,12 @@ export class ErrorTranslator {
         error.violations ?? [],
       );
     }
+    if (isUnstorableText(error)) return ApiError.invalidArgument([{ field: '', description: UNSTORABLE_TEXT }]);
     const infrastructure = infrastructureStatus(error);
     if (infrastructure) return new ApiError(infrastructure, INFRASTRUCTURE_MESSAGE[infrastructure] ?? infrastructure);
     const httpStatus = httpStatusOf(error);
+    // The HTTP stack refused a body over its limit (Fastify's bodyLimit, a route's own limit).
+    if (httpStatus === 413) return ApiError.payloadTooLarge();
     if (httpStatus !== undefined && (httpStatus < 500 || httpStatus === 503 || httpStatus === 504)) {
       const message = error instanceof Error ? error.message : 'bad request';
       return new ApiError(fromHttpStatus(httpStatus), message);
@@ -72,6 +75,18 @@ function httpStatusOf(error: unknown): number | undefined {
   if (typeof e.getStatus === 'function') return e.getStatus();
   if (typeof e.statusCode === 'number') return e.statusCode;
   return undefined;
+}
+
+const UNSTORABLE_TEXT = 'a text value is not valid UTF-8 or contains the NUL character';
+
+/**
+ * PostgreSQL refused a text parameter for its encoding (SQLSTATE 22021, e.g. a NUL character, or
+ * 22P05). Only a request's text gets there: the edge checks requests for this first, and this is
+ * the backstop for any path that skipped it, so the client learns what was wrong instead of 500.
+ */
+function isUnstorableText(error: unknown): boolean {
+  const candidates = [error, (error as { driverError?: unknown })?.driverError];
+  return candidates.some((e) => ['22021', '22P05'].includes((e as { code?: unknown })?.code as string));
 }
 
 const INFRASTRUCTURE_MESSAGE: Record<string, string> = {

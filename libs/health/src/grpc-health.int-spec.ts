@@ -10,6 +10,8 @@ import { GrpcMethod, Transport, type GrpcOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GrpcHealth, HEALTH_PROTO_PATH } from './grpc-health.js';
 import { HealthModule } from './health.module.js';
+import { ReadinessMonitor } from './readiness-monitor.js';
+import { ReadinessRegistry } from './readiness-registry.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 
 const SERVICE = 'health_spec.v1.EchoService';
@@ -117,6 +119,45 @@ describe('GrpcHealth on a bare grpc-js server', () => {
       stop();
       lifecycle.beginDrain();
       expect(await check(client, 'oms.v1.OrderService')).toBe('SERVING');
+    } finally {
+      client.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('follows the readiness checks too: NOT_SERVING while one fails, SERVING again once it passes', async () => {
+    const health = new GrpcHealth(['oms.v1.OrderService']);
+    const server = new grpc.Server();
+    health.attach(server);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    const definition = protoLoader.loadSync(health.protoPath, { keepCase: true, enums: String });
+    const loaded = grpc.loadPackageDefinition(definition) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
+    const client = new loaded.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as HealthClient;
+    const lifecycle = new ServiceLifecycle();
+    const registry = new ReadinessRegistry();
+    let brokerUp = true;
+    registry.add('broker', () => {
+      if (!brokerUp) throw new Error('connection lost');
+    });
+    registry.add('slow', () => new Promise((resolve) => setTimeout(resolve, 5)));
+    const monitor = new ReadinessMonitor(registry, lifecycle, health, { serviceNames: ['oms.v1.OrderService'], checkTimeoutMs: 200 });
+    try {
+      health.follow(lifecycle);
+      lifecycle.markStarted();
+      expect(await monitor.check()).toBe(true);
+      expect(await check(client, 'oms.v1.OrderService')).toBe('SERVING');
+      brokerUp = false;
+      expect(await monitor.check()).toBe(false);
+      expect(await check(client, 'oms.v1.OrderService')).toBe('NOT_SERVING');
+      expect(await check(client, '')).toBe('NOT_SERVING');
+      brokerUp = true;
+      expect(await monitor.check()).toBe(true);
+      expect(await check(client, 'oms.v1.OrderService')).toBe('SERVING');
+      // Draining wins over passing checks.
+      lifecycle.beginDrain();
+      expect(await check(client, 'oms.v1.OrderService')).toBe('NOT_SERVING');
     } finally {
       client.close();
       server.forceShutdown();

@@ -20,17 +20,24 @@ export type GrpcHealthServer = Parameters<HealthImplementation['addToServer']>[0
 export type GrpcServerOptions = GrpcOptions['options'];
 
 /**
- * Sets `''` and every name in `serviceNames` to SERVING while `lifecycle` is `ready`, NOT_SERVING
- * otherwise, now and on every later phase change.
- * @returns a function that stops following the lifecycle.
+ * Sets `''` and every name in `serviceNames` to SERVING while `lifecycle` is `ready` (and
+ * `dependenciesUp()` says so), NOT_SERVING otherwise, now and on every later phase change.
+ * @returns a function that stops following the lifecycle, and `refresh` to re-apply after the
+ * dependencies changed.
  */
-export function bindGrpcHealth(lifecycle: ServiceLifecycle, healthImpl: HealthImplementation, serviceNames: readonly string[]): () => void {
+export function bindGrpcHealth(
+  lifecycle: ServiceLifecycle,
+  healthImpl: HealthImplementation,
+  serviceNames: readonly string[],
+  dependenciesUp: () => boolean = () => true,
+): (() => void) & { refresh(): void } {
   const apply = (phase: LifecyclePhase): void => {
-    const status: ServingStatus = phase === 'ready' ? 'SERVING' : 'NOT_SERVING';
+    const status: ServingStatus = phase === 'ready' && dependenciesUp() ? 'SERVING' : 'NOT_SERVING';
     for (const name of [OVERALL, ...serviceNames]) healthImpl.setStatus(name, status);
   };
   apply(lifecycle.phase);
-  return lifecycle.onChange((phase) => apply(phase));
+  const stop = lifecycle.onChange((phase) => apply(phase));
+  return Object.assign(() => stop(), { refresh: () => apply(lifecycle.phase) });
 }
 
 /**
@@ -43,6 +50,8 @@ export class GrpcHealth {
   /** See {@link HEALTH_PROTO_PATH}. */
   readonly protoPath = HEALTH_PROTO_PATH;
   private readonly servers = new WeakSet<GrpcHealthServer>();
+  private dependenciesUp = true;
+  private following?: ReturnType<typeof bindGrpcHealth>;
 
   constructor(readonly serviceNames: readonly string[]) {
     this.implementation = new HealthImplementation(
@@ -65,7 +74,18 @@ export class GrpcHealth {
    * @returns a function that stops following it.
    */
   follow(lifecycle: ServiceLifecycle): () => void {
-    return bindGrpcHealth(lifecycle, this.implementation, this.serviceNames);
+    this.following = bindGrpcHealth(lifecycle, this.implementation, this.serviceNames, () => this.dependenciesUp);
+    return this.following;
+  }
+
+  /**
+   * What the readiness checks last found (see `ReadinessMonitor`): while a dependency is down,
+   * every name answers NOT_SERVING even in the `ready` phase, as `/health/ready` answers 503.
+   */
+  setDependenciesUp(up: boolean): void {
+    if (up === this.dependenciesUp) return;
+    this.dependenciesUp = up;
+    this.following?.refresh();
   }
 
   /**

@@ -11,6 +11,8 @@ export interface HealthModuleOptions {
   readonly extraChecks?: Readonly<Record<string, ReadinessCheck>>;
   /** Per-check timeout of `GET /health/ready`, in ms; a slower dependency counts as down. Default 1000. */
   readonly checkTimeoutMs?: number;
+  /** How often gRPC health re-runs the readiness checks, in ms (default 5000). */
+  readonly readinessIntervalMs?: number;
 }
 
 /** Injection token of the {@link HealthModuleOptions}. */

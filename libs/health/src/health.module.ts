@@ -4,12 +4,14 @@ import { DataSource } from 'typeorm';
 import { GrpcHealth } from './grpc-health.js';
 import { HealthController } from './health.controller.js';
 import { HEALTH_MODULE_OPTIONS, type HealthModuleOptions } from './health-module-options.js';
+import { ReadinessMonitor } from './readiness-monitor.js';
 import { ReadinessRegistry } from './readiness-registry.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 
 /**
  * Health probes (`/health/live|ready|startup`), the process' {@link ServiceLifecycle}, the
- * {@link ReadinessRegistry} and a {@link GrpcHealth} that follows the lifecycle. Global, so any
+ * {@link ReadinessRegistry} and a {@link GrpcHealth} that follows the lifecycle and, through the
+ * {@link ReadinessMonitor}, the readiness checks. Global, so any
  * module can mark the lifecycle, register checks or read the phase; import it once, in the root.
  */
 @Module({})
@@ -46,8 +48,9 @@ export class HealthModule {
           },
           inject: [ServiceLifecycle],
         },
+        ReadinessMonitor,
       ],
-      exports: [ServiceLifecycle, ReadinessRegistry, GrpcHealth],
+      exports: [ServiceLifecycle, ReadinessRegistry, GrpcHealth, ReadinessMonitor],
     };
   }
 }

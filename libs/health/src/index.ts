@@ -11,3 +11,4 @@ export {
   type GrpcHealthServer,
   type GrpcServerOptions,
 } from './grpc-health.js';
+export { ReadinessMonitor, DEFAULT_READINESS_INTERVAL_MS } from './readiness-monitor.js';
