@@ -1,51 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TEST_CARDS } from '../src/adapters/out/gateway/test-cards.js';
+import { cardDataLeaks } from './support/card-leaks.js';
 import { LogCapture, PaymentServiceHarness } from './support/payment-service.harness.js';
 
 /** Unusual CVVs, so that finding one can only mean it leaked. */
 const CVVS = ['9173', '8642', '7519', '6428', '5397', '4286'];
 const CARDS = Object.keys(TEST_CARDS);
 const INVALID_CARD = '4111111111111112';
-
-/** Every string anywhere in a JSON value, with the key it sits under. */
-function* strings(value: unknown, key = ''): Generator<[string, string]> {
-  if (typeof value === 'string') {
-    yield [key, value];
-    // jsonb and log fields may themselves hold JSON.
-    if (/^[[{]/.test(value)) {
-      try {
-        yield* strings(JSON.parse(value), key);
-      } catch {
-        /* not JSON after all */
-      }
-    }
-  } else if (Array.isArray(value)) {
-    for (const item of value) yield* strings(item, key);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) yield* strings(v, k);
-  }
-}
-
-/** What in `texts` reveals a card number or a CVV. */
-function leaks(texts: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const text of texts) {
-    for (const pan of [...CARDS, INVALID_CARD]) {
-      if (text.replace(/[ -]/g, '').includes(pan)) found.push(`card number ${pan} in ${text.slice(0, 200)}`);
-    }
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* a plain line */
-    }
-    for (const [key, value] of strings(parsed)) {
-      if (CVVS.includes(value)) found.push(`CVV ${value} under "${key}" in ${text.slice(0, 200)}`);
-      if (/^(cvv|cardNumber|card_number)$/i.test(key) && value !== '[REDACTED]') found.push(`${key}=${value} in ${text.slice(0, 200)}`);
-    }
-  }
-  return found;
-}
+const leaks = (texts: readonly string[]): string[] => cardDataLeaks(texts, { cards: [...CARDS, INVALID_CARD], cvvs: CVVS });
 
 describe('card data never reaches a table or a log line', () => {
   const logs = new LogCapture();

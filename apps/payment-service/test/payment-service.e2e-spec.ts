@@ -69,6 +69,14 @@ describe('PaymentService over gRPC', () => {
     expect(elapsed).toBeLessThan(LATENCY_MS + 1_000);
   });
 
+  it('far more concurrent Holds than pool connections all complete (the gateway has a pool of its own)', async () => {
+    const requests = Array.from({ length: 40 }, () => holdRequest());
+    // As order-service sends them: each in its idempotency key's transaction, holding a connection.
+    const answers = await Promise.all(requests.map((r) => h.grpc.ok('Hold', r, { token: service, idempotencyKey: `hold:${r.paymentId}` })));
+    expect(answers.map((a) => a.payment.status)).toEqual(requests.map(() => 'PAYMENT_STATUS_PROCESSING'));
+    for (const r of requests) await settled(r, 'PAYMENT_STATUS_HELD');
+  }, 30_000);
+
   it('an admin token is accepted too', async () => {
     expect((await h.grpc.ok('Hold', holdRequest(), { token: admin })).payment.status).toBe('PAYMENT_STATUS_PROCESSING');
   });

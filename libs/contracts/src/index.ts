@@ -10,6 +10,7 @@
  * - inventoryV1: Reservation, Product, InventoryService requests/responses
  * - paymentV1: PaymentRecord, PaymentService requests/responses
  * - eventsV1: OrderStatusChanged, PaymentStatusChanged (AMQP bodies, proto3 JSON)
+ * - notificationV1: CustomerContact, Notification, NotificationService requests/responses
  * - googleRpc: Status, ErrorInfo, BadRequest (gRPC rich error details)
  * - googleProtobuf: Timestamp, Any
  */
@@ -18,6 +19,7 @@ export * as orderV1 from './generated/oms/v1/order.js';
 export * as inventoryV1 from './generated/oms/v1/inventory.js';
 export * as paymentV1 from './generated/oms/v1/payment.js';
 export * as eventsV1 from './generated/oms/v1/events.js';
+export * as notificationV1 from './generated/oms/v1/notification.js';
 export * as googleRpc from './google-rpc.js';
 export * as googleProtobuf from './google-protobuf.js';
 export { PROTO_ROOT, protoFiles, grpcLoaderOptions, type GrpcLoaderOptions } from './proto-paths.js';

@@ -31,6 +31,7 @@ export const protoFiles = {
   inventory: 'oms/v1/inventory.proto',
   payment: 'oms/v1/payment.proto',
   events: 'oms/v1/events.proto',
+  notification: 'oms/v1/notification.proto',
 } as const;
 
 /** Options for @grpc/proto-loader (Nest's gRPC `loader`). */
