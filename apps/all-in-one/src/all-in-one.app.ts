@@ -8,6 +8,15 @@ import {
   INVENTORY_PROTO_FILE,
   InventoryModule,
 } from '../../inventory-service/src/inventory.module.js';
+import { loadNotificationServiceConfig } from '../../notification-service/src/notification-service.config.js';
+import {
+  NOTIFICATION_ERROR_CODES,
+  NOTIFICATION_GRPC_SERVICE,
+  NOTIFICATION_PROTO_FILE,
+  NotificationModule,
+  notificationModuleOptions,
+  type NotificationModuleOptions,
+} from '../../notification-service/src/notification.module.js';
 import { ORDER_ERROR_CODES } from '../../order-service/src/adapters/in/order-error-codes.js';
 import { loadOrderServiceConfig } from '../../order-service/src/order-service.config.js';
 import { ORDER_GRPC_SERVICE, orderModuleOptions } from '../../order-service/src/order-service.app.js';
@@ -33,6 +42,8 @@ export interface AllInOneOptions {
   readonly logging?: Omit<ObservabilityLoggerOptions, 'service'>;
   /** Overrides for tests (short timeouts). */
   readonly order?: Partial<OrderModuleOptions>;
+  /** Overrides for tests (topology, message retry delays). */
+  readonly notification?: Partial<NotificationModuleOptions>;
 }
 
 @Module({})
@@ -55,14 +66,16 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningAp
     grpcPort: order.grpcPort,
     ...(!env.OMS_GATEWAY_CALLBACK_URL && { gatewayCallbackBaseUrl: `http://${local(order.httpPort)}` }),
   });
+  const notification = loadNotificationServiceConfig(env, { databaseUrl, httpPort: order.httpPort, grpcPort: order.grpcPort });
   const module: DynamicModule = {
     module: AllInOneAppModule,
     imports: [
       EdgeModule.forRoot({
         service: 'oms',
-        grpcServiceNames: [ORDER_GRPC_SERVICE, INVENTORY_GRPC_SERVICE, PAYMENT_GRPC_SERVICE],
-        errorCodes: [ORDER_ERROR_CODES, INVENTORY_ERROR_CODES, PAYMENT_ERROR_CODES],
+        grpcServiceNames: [ORDER_GRPC_SERVICE, INVENTORY_GRPC_SERVICE, PAYMENT_GRPC_SERVICE, NOTIFICATION_GRPC_SERVICE],
+        errorCodes: [ORDER_ERROR_CODES, INVENTORY_ERROR_CODES, PAYMENT_ERROR_CODES, NOTIFICATION_ERROR_CODES],
         logging: options.logging,
+        security: order.edge,
       }),
       OrderModule.forRoot({
         ...orderModuleOptions(order, { selfProvision: options.selfProvision }),
@@ -71,13 +84,15 @@ export async function startAllInOne(options: AllInOneOptions): Promise<RunningAp
       }),
       InventoryModule.forRoot({ databaseUrl, selfProvision: options.selfProvision, amqpUrl: inventory.amqpUrl }),
       PaymentModule.forRoot(paymentModuleOptions(payment, { selfProvision: options.selfProvision })),
+      NotificationModule.forRoot({ ...notificationModuleOptions(notification, { selfProvision: options.selfProvision }), ...options.notification }),
     ],
   };
   return startHybridApp(module, {
     host: order.host,
     httpPort: order.httpPort,
     grpcPort: order.grpcPort,
-    protoFiles: [protoFiles.order, INVENTORY_PROTO_FILE, PAYMENT_PROTO_FILE],
+    protoFiles: [protoFiles.order, INVENTORY_PROTO_FILE, PAYMENT_PROTO_FILE, NOTIFICATION_PROTO_FILE],
     shutdownHooks: options.shutdownHooks,
+    security: order.edge,
   });
 }

@@ -1,7 +1,17 @@
 import { resolve } from 'node:path';
 import { loadOrCreateDevSecret } from '#libs/auth';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '#libs/database';
-import { ConfigError, loadOrderServiceConfig, port } from '../../order-service/src/order-service.config.js';
+import {
+  ConfigError as NotificationConfigError,
+  loadNotificationServiceConfig,
+} from '../../notification-service/src/notification-service.config.js';
+import {
+  ConfigError,
+  devSigningSecretPath,
+  loadOrCreateDevSigningSecret,
+  loadOrderServiceConfig,
+  port,
+} from '../../order-service/src/order-service.config.js';
 import { startAllInOne } from './all-in-one.app.js';
 
 /**
@@ -26,6 +36,13 @@ async function main(): Promise<void> {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  try {
+    // notification-service's own settings (providers, reminder timing, retries); the JWT check is the order one's.
+    loadNotificationServiceConfig({ OMS_JWT_SECRET: 'checked-above', ...process.env }, { databaseUrl: 'postgres://checked-above' });
+  } catch (error) {
+    if (!(error instanceof NotificationConfigError)) throw error;
+    problems.push(...error.problems.filter((p) => !problems.includes(p)));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   let embedded: EmbeddedPostgresServer | undefined;
@@ -35,6 +52,9 @@ async function main(): Promise<void> {
   }
   const devSecret = !process.env.OMS_JWT_SECRET;
   if (devSecret) process.env.OMS_JWT_SECRET = loadOrCreateDevSecret(dataDir);
+  // The legacy /api/orders/create signatures: a development key next to the JWT one, for `npm run sign`.
+  const devSigningSecret = !process.env.OMS_SIGNING_SECRET;
+  if (devSigningSecret) process.env.OMS_SIGNING_SECRET = loadOrCreateDevSigningSecret(dataDir);
 
   const databaseUrl = embedded?.url ?? process.env.DATABASE_URL ?? '';
   const running = await startAllInOne({ env: process.env, databaseUrl, selfProvision: true, shutdownHooks: false });
@@ -63,13 +83,17 @@ async function main(): Promise<void> {
   console.log(`
 OMS is running (all-in-one)
   REST  ${running.httpUrl}/v1/orders      health: ${running.httpUrl}/health/ready
-  gRPC  ${running.grpcAddress}            services: oms.v1.OrderService, oms.v1.InventoryService, oms.v1.PaymentService
+  gRPC  ${running.grpcAddress}            services: oms.v1.OrderService, oms.v1.InventoryService, oms.v1.PaymentService, oms.v1.NotificationService
   admin REST: PUT/GET ${running.httpUrl}/v1/products/{sku}      gateway callbacks: /internal/gateway/callbacks
+  notifications: POST ${running.httpUrl}/api/notification/send, PUT/GET ${running.httpUrl}/v1/customers/{id}/contact
+  e-mail: ${process.env.OMS_SMTP_URL ? 'OMS_SMTP_URL' : `${dataDir}/mailbox`}   SMS: ${process.env.OMS_SMS_URL ? 'OMS_SMS_URL' : `${dataDir}/mailbox`}
   data  ${embedded ? `${dataDir} (embedded PostgreSQL ${embedded.url.replace(/:[^:@/]*@/, ':***@')})` : 'DATABASE_URL'}
 
 Get a token (${devSecret ? `development secret in ${dataDir}/jwt-secret` : 'OMS_JWT_SECRET'}):
   npm run token -- --sub alice --email alice@example.com
   npm run token -- --sub admin --roles admin
+Sign a legacy POST /api/orders/create body (${devSigningSecret ? `development key in ${devSigningSecretPath(dataDir)}` : 'OMS_SIGNING_SECRET'}):
+  npm run --silent sign -- --fill '{"userId":"alice","token":"...","orderAmount":33.5,"items":[{"productId":"P001","quantity":1}]}'
 Then:
   curl -H "Authorization: Bearer $TOKEN" ${running.httpUrl}/v1/orders
 `);

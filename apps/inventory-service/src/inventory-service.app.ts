@@ -33,6 +33,7 @@ export function inventoryServiceAppModule(config: InventoryServiceConfig, option
         grpcServiceNames: [INVENTORY_GRPC_SERVICE],
         errorCodes: [INVENTORY_ERROR_CODES],
         logging: options.logging,
+        security: config.edge,
       }),
       InventoryModule.forRoot({
         databaseUrl: config.databaseUrl,
@@ -57,5 +58,6 @@ export function startInventoryService(config: InventoryServiceConfig, options: I
     grpcPort: config.grpcPort,
     protoFiles: [INVENTORY_PROTO_FILE],
     shutdownHooks: options.shutdownHooks,
+    security: config.edge,
   });
 }

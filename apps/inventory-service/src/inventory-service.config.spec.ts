@@ -1,3 +1,4 @@
+import { DEFAULT_EDGE_SECURITY } from '#libs/edge';
 import { ConfigError, loadInventoryServiceConfig } from './inventory-service.config.js';
 
 const DATABASE_URL = 'postgres://oms:secret@db.internal:5432/oms';
@@ -21,7 +22,20 @@ describe('loadInventoryServiceConfig', () => {
       grpcPort: 50052,
       databaseUrl: DATABASE_URL,
       amqpUrl: undefined,
+      edge: DEFAULT_EDGE_SECURITY,
     });
+  });
+
+  it('reads the edge limits and reports a bad one with the others', () => {
+    expect(loadInventoryServiceConfig({ ...minimal, OMS_RATE_LIMIT_PER_MINUTE: '0', OMS_HTTP_BODY_LIMIT_BYTES: '2048' }).edge).toEqual({
+      ...DEFAULT_EDGE_SECURITY,
+      rateLimitPerMinute: 0,
+      httpBodyLimitBytes: 2048,
+    });
+    expect(configError(() => loadInventoryServiceConfig({ ...minimal, PORT: 'x', OMS_RATE_LIMIT_PER_MINUTE: '-1' })).problems).toEqual([
+      'PORT must be a port number, got "x"',
+      'OMS_RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 1000000, got "-1"',
+    ]);
   });
 
   it('takes HOST, PORT, GRPC_PORT and AMQP_URL; empty means unset', () => {

@@ -1,3 +1,5 @@
+import { readEdgeSecurityConfig, type EdgeSecurityConfig } from '#libs/edge';
+
 /** inventory-service settings, validated at start. */
 export interface InventoryServiceConfig {
   readonly host: string;
@@ -6,6 +8,8 @@ export interface InventoryServiceConfig {
   readonly databaseUrl: string;
   /** RabbitMQ; unset means the in-process bus (only meaningful when hosted in the all-in-one process). */
   readonly amqpUrl: string | undefined;
+  /** OMS_RATE_LIMIT_PER_MINUTE, OMS_HTTP_BODY_LIMIT_BYTES, OMS_GRPC_MAX_MESSAGE_BYTES (libs/edge). */
+  readonly edge: EdgeSecurityConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -45,6 +49,7 @@ export function loadInventoryServiceConfig(env: Env, overrides: Partial<Inventor
     grpcPort: port(env, 'GRPC_PORT', 50052, problems),
     databaseUrl,
     amqpUrl,
+    edge: readEdgeSecurityConfig(env, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

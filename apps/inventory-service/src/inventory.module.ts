@@ -11,6 +11,7 @@ import { InventoryGrpcController } from './adapters/in/grpc/inventory.grpc.contr
 import { INVENTORY_ERROR_CODES } from './adapters/in/inventory-error-codes.js';
 import { InventoryApi } from './adapters/in/inventory.api.js';
 import { ProductsHttpController } from './adapters/in/rest/products.http.controller.js';
+import { LegacyInventoryHttpController } from './adapters/in/rest/legacy/legacy-inventory.http.controller.js';
 import { InventoryTopology, type InventoryTopologyNames } from './adapters/out/messaging/inventory-topology.js';
 import { OutboxInventoryMessages } from './adapters/out/messaging/outbox-inventory.messages.js';
 import { INVENTORY_SCHEMA, InventoryPersistenceModule } from './adapters/out/persistence/inventory-service.persistence.js';
@@ -96,7 +97,7 @@ export class InventoryModule implements OnModuleInit {
           queues: inventoryQueues(topology),
         }),
       ],
-      controllers: [ProductsHttpController, InventoryGrpcController, InventoryCommandsAmqpConsumer],
+      controllers: [ProductsHttpController, LegacyInventoryHttpController, InventoryGrpcController, InventoryCommandsAmqpConsumer],
       providers: [
         ...commandHandlers,
         ...queryHandlers,

@@ -31,6 +31,7 @@ export function orderServiceAppModule(config: OrderServiceConfig, options: Order
         grpcServiceNames: [ORDER_GRPC_SERVICE],
         errorCodes: [ORDER_ERROR_CODES],
         logging: options.logging,
+        security: config.edge,
       }),
       OrderModule.forRoot(orderModuleOptions(config, options)),
     ],
@@ -49,6 +50,7 @@ export function orderModuleOptions(config: OrderServiceConfig, options: OrderSer
     jwtSecret: config.jwtSecret,
     outcomeWaitMs: config.outcomeWaitMs,
     paymentTimeoutMs: config.paymentTimeoutMs,
+    signingSecret: config.signingSecret,
     ...options.orderModule,
   };
 }
@@ -60,5 +62,6 @@ export function startOrderService(config: OrderServiceConfig, options: OrderServ
     grpcPort: config.grpcPort,
     protoFiles: [protoFiles.order],
     shutdownHooks: options.shutdownHooks,
+    security: config.edge,
   });
 }

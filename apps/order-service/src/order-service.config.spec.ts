@@ -1,4 +1,14 @@
-import { ConfigError, loadOrderServiceConfig, type OrderServiceConfig } from './order-service.config.js';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  devSigningSecretPath,
+  loadOrCreateDevSigningSecret,
+  loadOrderServiceConfig,
+  readDevSigningSecret,
+  type OrderServiceConfig,
+} from './order-service.config.js';
 
 const DATABASE_URL = 'postgres://oms:secret@db.internal:5432/oms';
 /** The smallest valid environment of a standalone order-service. */
@@ -78,6 +88,39 @@ describe('loadOrderServiceConfig', () => {
       const own = loadOrderServiceConfig({ ...minimal, OMS_PAGE_TOKEN_SECRET: 'pages' }).pageTokenSecret;
       expect(own).not.toBe(loadOrderServiceConfig(minimal).pageTokenSecret);
       expect(loadOrderServiceConfig({ DATABASE_URL, OMS_PAGE_TOKEN_SECRET: 'pages' }).pageTokenSecret).toBe(own);
+    });
+  });
+
+  describe('signing secret of the legacy /api (OMS_SIGNING_SECRET)', () => {
+    it('is unset by default: the legacy create is then refused', () => {
+      expect(loadOrderServiceConfig(minimal).signingSecret).toBeUndefined();
+    });
+
+    it('is taken from OMS_SIGNING_SECRET as given, or from the launcher', () => {
+      const secret = 'legacy-signing-secret-0123';
+      expect(loadOrderServiceConfig({ ...minimal, OMS_SIGNING_SECRET: secret }).signingSecret).toBe(secret);
+      expect(loadOrderServiceConfig(minimal, { signingSecret: secret }).signingSecret).toBe(secret);
+    });
+
+    it('rejects a secret shorter than 16 characters without echoing it', () => {
+      const error = configError(() => loadOrderServiceConfig({ ...minimal, OMS_SIGNING_SECRET: 'short-s3cr3t' }));
+      expect(error.problems).toEqual(['OMS_SIGNING_SECRET must be at least 16 characters']);
+      expect(error.message).not.toContain('short-s3cr3t');
+    });
+
+    it('has a development default in the data folder, created once (0600) and then reused', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oms-signing-'));
+      try {
+        expect(readDevSigningSecret(dir)).toBeUndefined();
+        const secret = loadOrCreateDevSigningSecret(join(dir, 'data'));
+        expect(secret).toMatch(/^[0-9a-f]{64}$/);
+        expect(loadOrCreateDevSigningSecret(join(dir, 'data'))).toBe(secret);
+        expect(readDevSigningSecret(join(dir, 'data'))).toBe(secret);
+        expect(readFileSync(devSigningSecretPath(join(dir, 'data')), 'utf8')).toBe(`${secret}\n`);
+        expect(statSync(devSigningSecretPath(join(dir, 'data'))).mode & 0o777).toBe(0o600);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

@@ -1,4 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readEdgeSecurityConfig, type EdgeSecurityConfig } from '#libs/edge';
 
 export interface OrderServiceConfig {
   readonly host: string;
@@ -17,7 +20,17 @@ export interface OrderServiceConfig {
   readonly outcomeWaitMs: number;
   /** OMS_ORDER_PAYMENT_TIMEOUT_SECONDS (default 900), in ms. */
   readonly paymentTimeoutMs: number;
+  /** OMS_RATE_LIMIT_PER_MINUTE, OMS_HTTP_BODY_LIMIT_BYTES, OMS_GRPC_MAX_MESSAGE_BYTES (libs/edge). */
+  readonly edge: EdgeSecurityConfig;
+  /**
+   * OMS_SIGNING_SECRET: HMAC-SHA256 key of the legacy `POST /api/orders/create` signatures. Unset:
+   * that endpoint answers 503 (the zero-install launcher supplies a development secret instead).
+   */
+  readonly signingSecret?: string;
 }
+
+/** Shortest accepted OMS_SIGNING_SECRET: a guessable key would let anyone sign requests. */
+export const MIN_SIGNING_SECRET_LENGTH = 16;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -69,8 +82,47 @@ export function loadOrderServiceConfig(env: Env, overrides: Partial<OrderService
     jwtSecret: env.OMS_JWT_SECRET || undefined,
     outcomeWaitMs: integer(env, 'OMS_PAYMENT_WAIT_MS', 10_000, 0, 120_000, problems),
     paymentTimeoutMs: integer(env, 'OMS_ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 30 * 24 * 3600, problems) * 1000,
+    edge: readEdgeSecurityConfig(env, problems),
+    signingSecret: env.OMS_SIGNING_SECRET || undefined,
     ...overrides,
   };
+  if (config.signingSecret !== undefined && config.signingSecret.length < MIN_SIGNING_SECRET_LENGTH) {
+    problems.push(`OMS_SIGNING_SECRET must be at least ${MIN_SIGNING_SECRET_LENGTH} characters`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Where the zero-install mode keeps its development signing secret: `<dataDir>/signing-secret`. */
+export function devSigningSecretPath(dataDir: string): string {
+  return join(dataDir, 'signing-secret');
+}
+
+/** The development signing secret, or `undefined` when the zero-install mode has not written one yet. */
+export function readDevSigningSecret(dataDir: string): string | undefined {
+  try {
+    return readFileSync(devSigningSecretPath(dataDir), 'utf8').trim() || undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The development signing secret, created (32 random bytes as hex, mode 0600) when missing, like the
+ * development JWT secret next to it: the server and `npm run sign` agree without configuration.
+ */
+export function loadOrCreateDevSigningSecret(dataDir: string): string {
+  const existing = readDevSigningSecret(dataDir);
+  if (existing) return existing;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('hex');
+  try {
+    // 'wx': of two processes starting together, one creates the file and the other reads it.
+    writeFileSync(devSigningSecretPath(dataDir), `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readDevSigningSecret(dataDir) ?? secret;
+    throw error;
+  }
 }

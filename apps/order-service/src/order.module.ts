@@ -33,8 +33,13 @@ import { SagaMessages } from './application/ports/saga-messages.port.js';
 import { UnitOfWork } from './application/ports/unit-of-work.port.js';
 import { AwaitOutcomeHandler } from './application/queries/await-payment/await-payment.handler.js';
 import { OrderSagaCoordinator, SagaTiming } from './application/saga/order-saga.coordinator.js';
+import { SagaMetrics } from './application/ports/saga-metrics.port.js';
+import { PrometheusSagaMetrics } from './adapters/out/metrics/prometheus-saga.metrics.js';
+import { OrdersByStatusCollector } from './adapters/out/metrics/orders-by-status.collector.js';
 import { OpenApiHttpController } from './adapters/in/rest/openapi.http.controller.js';
 import { OrdersHttpController } from './adapters/in/rest/orders.http.controller.js';
+import { LegacyOrdersHttpController } from './adapters/in/rest/legacy/legacy-orders.http.controller.js';
+import { LegacySigningKey } from './adapters/in/rest/legacy/legacy-signature.js';
 import { CqrsOrderEventPublisher } from './adapters/out/messaging/cqrs-order-event.publisher.js';
 import { ORDER_SCHEMA, OrderPersistenceModule } from './adapters/out/persistence/order-service.persistence.js';
 import { SystemClock } from './adapters/out/system/system.clock.js';
@@ -61,6 +66,8 @@ export interface OrderModuleOptions {
   readonly holdTimeoutMs?: number;
   /** How often due saga timeouts are looked for. */
   readonly timeoutScanMs?: number;
+  /** OMS_SIGNING_SECRET: key of the legacy `/api/orders/create` signatures; unset, that route answers 503. */
+  readonly signingSecret?: string;
   /** Queue names (tests use unique ones). */
   readonly queues?: { readonly replies?: string; readonly catalog?: string };
 }
@@ -108,7 +115,14 @@ export class OrderModule implements OnModuleInit {
           queues: orderQueues(options.queues),
         }),
       ],
-      controllers: [OrdersHttpController, OpenApiHttpController, OrdersGrpcController, SagaRepliesAmqpConsumer, CatalogChangesAmqpConsumer],
+      controllers: [
+        OrdersHttpController,
+        LegacyOrdersHttpController,
+        OpenApiHttpController,
+        OrdersGrpcController,
+        SagaRepliesAmqpConsumer,
+        CatalogChangesAmqpConsumer,
+      ],
       providers: [
         ...commandHandlers,
         ...queryHandlers,
@@ -131,6 +145,8 @@ export class OrderModule implements OnModuleInit {
         { provide: IdGenerator, useClass: UuidV7IdGenerator },
         { provide: OrderEventPublisher, useClass: CqrsOrderEventPublisher },
         OrderSagaCoordinator,
+        { provide: SagaMetrics, useClass: PrometheusSagaMetrics },
+        OrdersByStatusCollector,
         { provide: SagaTiming, useValue: new SagaTiming(options.paymentTimeoutMs, options.holdTimeoutMs ?? 120_000) },
         { provide: OrderSagaRepository, useClass: TypeOrmOrderSagaRepository },
         { provide: SagaMessages, useClass: OutboxSagaMessages },
@@ -143,6 +159,7 @@ export class OrderModule implements OnModuleInit {
         },
         { provide: PaymentHolds, useClass: GrpcPaymentHolds },
         { provide: OrderApiOptions, useValue: new OrderApiOptions(options.outcomeWaitMs) },
+        { provide: LegacySigningKey, useValue: new LegacySigningKey(options.signingSecret) },
         { provide: SagaTimeoutsOptions, useValue: new SagaTimeoutsOptions(options.timeoutScanMs) },
         SagaTimeoutsScheduler,
       ],

@@ -44,6 +44,7 @@ export function paymentServiceAppModule(config: PaymentServiceConfig, options: P
         grpcServiceNames: [PAYMENT_GRPC_SERVICE],
         errorCodes: [PAYMENT_ERROR_CODES],
         logging: options.logging,
+        security: config.edge,
       }),
       PaymentModule.forRoot(paymentModuleOptions(config, options)),
     ],
@@ -63,5 +64,6 @@ export function startPaymentService(config: PaymentServiceConfig, options: Payme
     grpcPort: config.grpcPort,
     protoFiles: [PAYMENT_PROTO_FILE],
     shutdownHooks: options.shutdownHooks,
+    security: config.edge,
   });
 }

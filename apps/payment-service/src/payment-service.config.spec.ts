@@ -1,3 +1,4 @@
+import { DEFAULT_EDGE_SECURITY } from '#libs/edge';
 import { ConfigError, loadPaymentServiceConfig } from './payment-service.config.js';
 
 const BASE = { DATABASE_URL: 'postgres://u:p@db:5432/oms', OMS_JWT_SECRET: 'jwt-secret-with-enough-entropy' };
@@ -51,6 +52,7 @@ describe('loadPaymentServiceConfig', () => {
       gatewayLatencyMs: 0,
       gatewayWebhookSecret: 'a-webhook-secret-of-some-length',
       gatewayCallbackBaseUrl: 'http://payments.internal:8080',
+      edge: DEFAULT_EDGE_SECURITY,
     });
   });
 

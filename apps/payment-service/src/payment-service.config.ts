@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readEdgeSecurityConfig, type EdgeSecurityConfig } from '#libs/edge';
 
 /** payment-service settings, validated at start. */
 export interface PaymentServiceConfig {
@@ -14,6 +15,8 @@ export interface PaymentServiceConfig {
   readonly gatewayWebhookSecret: string;
   /** Where the simulated gateway reaches this service's REST port (`OMS_GATEWAY_CALLBACK_URL`). */
   readonly gatewayCallbackBaseUrl: string;
+  /** OMS_RATE_LIMIT_PER_MINUTE, OMS_HTTP_BODY_LIMIT_BYTES, OMS_GRPC_MAX_MESSAGE_BYTES (libs/edge). */
+  readonly edge: EdgeSecurityConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -77,6 +80,7 @@ export function loadPaymentServiceConfig(env: Env, overrides: Partial<PaymentSer
     gatewayLatencyMs,
     gatewayWebhookSecret: explicitSecret || derivedSecret,
     gatewayCallbackBaseUrl,
+    edge: readEdgeSecurityConfig(env, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -15,6 +15,8 @@ import { GatewayRetryPolicy } from './application/gateway-retry.js';
 import { PaymentOperationRequests } from './application/payment-change.js';
 import { CardGateway } from './application/ports/card-gateway.port.js';
 import { Clock } from './application/ports/clock.port.js';
+import { GatewayMetrics } from './application/ports/gateway-metrics.port.js';
+import { PrometheusGatewayMetrics } from './adapters/out/metrics/prometheus-gateway.metrics.js';
 import { PaymentResultPublisher } from './application/ports/payment-result.publisher.port.js';
 import { GetPaymentHandler } from './application/queries/get-payment/get-payment.handler.js';
 import { GATEWAY_CALLBACK_PATH } from './adapters/gateway-webhook.contract.js';
@@ -26,6 +28,7 @@ import { GatewayCallbackVerifier } from './adapters/in/rest/gateway-callback.ver
 import { GatewayCallbacksHttpController } from './adapters/in/rest/gateway-callbacks.http.controller.js';
 import { GatewayCallbackDispatcher } from './adapters/out/gateway/gateway-callback.dispatcher.js';
 import { SimulatedCardGateway } from './adapters/out/gateway/simulated-card.gateway.js';
+import { SimulatedGatewayDatabase } from './adapters/out/gateway/simulated-gateway.database.js';
 import { SimulatedGatewayConfig } from './adapters/out/gateway/simulated-gateway.config.js';
 import { OutboxPaymentResultPublisher } from './adapters/out/messaging/outbox-payment-result.publisher.js';
 import { PAYMENT_SCHEMA, PaymentPersistenceModule } from './adapters/out/persistence/payment-service.persistence.js';
@@ -111,11 +114,13 @@ export class PaymentModule implements OnModuleInit {
         },
         { provide: GatewayRetryPolicy, useValue: options.retry ?? new GatewayRetryPolicy() },
         { provide: Clock, useClass: SystemClock },
+        { provide: GatewayMetrics, useClass: PrometheusGatewayMetrics },
         { provide: PaymentResultPublisher, inject: [OutboxWriter], useFactory: (outbox: OutboxWriter) => new OutboxPaymentResultPublisher(outbox) },
         {
           provide: SimulatedGatewayConfig,
           useValue: new SimulatedGatewayConfig(gateway.latencyMs, `${gateway.callbackBaseUrl}${GATEWAY_CALLBACK_PATH}`, gateway.webhookSecret, gateway.sweepIntervalMs),
         },
+        { provide: SimulatedGatewayDatabase, useFactory: () => SimulatedGatewayDatabase.open(options.databaseUrl) },
         GatewayCallbackDispatcher,
         { provide: CardGateway, useClass: SimulatedCardGateway },
         { provide: GatewayCallbackVerifier, useValue: new GatewayCallbackVerifier(gateway.webhookSecret) },

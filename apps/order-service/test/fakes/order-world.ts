@@ -7,6 +7,7 @@ import { RefundOrderCommand } from '../../src/application/commands/refund-order/
 import { RefundOrderHandler } from '../../src/application/commands/refund-order/refund-order.handler.js';
 import { AwaitOutcomeHandler } from '../../src/application/queries/await-payment/await-payment.handler.js';
 import { OrderSagaCoordinator, SagaTiming } from '../../src/application/saga/order-saga.coordinator.js';
+import type { SagaMetrics } from '../../src/application/ports/saga-metrics.port.js';
 import type { SagaInput } from '../../src/application/saga/order-saga.state.js';
 import { FakePaymentHolds } from './fake-payment-holds.js';
 import { FixedCatalog } from './fixed-catalog.js';
@@ -30,6 +31,8 @@ export interface OrderWorldOptions {
   /** When afterCommit effects run; `manual` unless a spec says otherwise. */
   readonly afterCommit?: AfterCommitMode;
   readonly timing?: SagaTiming;
+  /** Where the saga reports its steps (default: nowhere). */
+  readonly metrics?: SagaMetrics;
 }
 
 export interface ArrangedOrder {
@@ -54,7 +57,7 @@ export function orderWorld(options: OrderWorldOptions = {}) {
   const orderIds = new SequentialIds('order-');
   const paymentIds = new SequentialIds('pay-');
   const timing = options.timing ?? TEST_SAGA_TIMING;
-  const saga = new OrderSagaCoordinator(orders, sagas, messages, events, clock, uow, timing);
+  const saga = new OrderSagaCoordinator(orders, sagas, messages, events, clock, uow, timing, options.metrics);
 
   const world = {
     uow,

@@ -54,6 +54,17 @@ const statuses = (world: OrderWorld) =>
 beforeAll(() => Logger.overrideLogger(false));
 
 describe('OrderSagaCoordinator: an order’s workflow, driven by replies', () => {
+  it('reports how a saga ended, only once the step committed', async () => {
+    const ended: string[] = [];
+    const metrics = { stepCompleted: () => undefined, sagaEnded: (status: string, reason: string) => void ended.push(`${status} ${reason}`) };
+    const world = orderWorld({ afterCommit: 'manual', metrics });
+    await world.arrange({ id: 'o1', customerId: 'c1', state: 'PENDING' });
+    await world.deliver('o1', reservation('REJECTED'));
+    expect(ended).toEqual([]);
+    await world.uow.flush();
+    expect(ended).toEqual(['CANCELED INSUFFICIENT_STOCK']);
+  });
+
   it('reserves, holds, captures and commits: CONFIRMED', async () => {
     const world = await started();
     const { saga, sagas, orders, messages, holds, timing } = world;

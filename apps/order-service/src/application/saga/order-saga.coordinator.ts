@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Order } from '../../domain/order.aggregate.js';
 import { OrderBusyError } from '../application.errors.js';
 import { Clock } from '../ports/clock.port.js';
@@ -6,6 +6,7 @@ import { OrderEventPublisher } from '../ports/order-event.publisher.port.js';
 import { OrderSagaRepository } from '../ports/order-saga.repository.port.js';
 import { OrderRepository } from '../ports/order.repository.port.js';
 import { SagaMessages } from '../ports/saga-messages.port.js';
+import { NoSagaMetrics, SagaMetrics } from '../ports/saga-metrics.port.js';
 import { UnitOfWork } from '../ports/unit-of-work.port.js';
 import type { OrderChange, OrderSagaState, SagaInput } from './order-saga.state.js';
 import { decide, startSaga, type SagaDecision } from './order-saga.transition.js';
@@ -54,6 +55,7 @@ export class OrderSagaCoordinator {
     private readonly clock: Clock,
     private readonly uow: UnitOfWork,
     @Inject(SagaTiming) private readonly timing: SagaTiming,
+    @Optional() private readonly metrics: SagaMetrics = new NoSagaMetrics(),
   ) {}
 
   /** Starts the saga of an order just inserted in the current transaction. */
@@ -129,7 +131,19 @@ export class OrderSagaCoordinator {
     await this.save(order);
     await this.sagas.update(decision.state);
     if (decision.commands.length > 0) await this.messages.send(order, decision.state, decision.commands, decision.paymentId);
+    if (decision.state.phase !== saga.phase) this.recordStep(saga, decision.state, input, order, now);
     return decision;
+  }
+
+  /** Reported once the step's transaction committed: a rolled-back step is retried, not counted twice. */
+  private recordStep(saga: OrderSagaState, next: OrderSagaState, input: SagaInput, order: Order, now: Date): void {
+    const { status, statusReason } = order;
+    const seconds = saga.enteredAt ? (now.getTime() - saga.enteredAt.getTime()) / 1000 : undefined;
+    if (seconds === undefined && next.phase !== 'ENDED') return;
+    this.uow.afterCommit(() => {
+      if (seconds !== undefined) this.metrics.stepCompleted({ step: saga.phase, next: next.phase, input, seconds });
+      if (next.phase === 'ENDED') this.metrics.sagaEnded(status, statusReason);
+    });
   }
 
   private async save(order: Order): Promise<void> {

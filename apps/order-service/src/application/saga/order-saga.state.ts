@@ -32,6 +32,8 @@ export interface OrderSagaState {
   readonly deadline: Date | null;
   /** When an unpaid RESERVED order is given up; kept across declined attempts. */
   readonly paymentDeadline: Date | null;
+  /** When the saga entered `phase`, as stored; absent in a state the saga has just decided. */
+  readonly enteredAt?: Date;
 }
 
 /** What the saga is told: replies of other services, and what the order's own commands started. */

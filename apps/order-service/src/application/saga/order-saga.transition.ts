@@ -49,7 +49,9 @@ function advance(
   order: OrderChange[],
   commands: SagaCommand[] = [],
 ): SagaDecision {
-  return { outcome: 'advance', state: { ...state, ...patch }, order, commands };
+  // `enteredAt` is what the database says of the old state; the store sets it for the new one.
+  const { enteredAt: _stored, ...decided } = state;
+  return { outcome: 'advance', state: { ...decided, ...patch }, order, commands };
 }
 
 /** Starts compensation: sends the undo commands and waits for their replies. */

@@ -6,6 +6,7 @@ import { ReservationRepository } from '../../../application/ports/reservation.re
 import { UnitOfWork } from '../../../application/ports/unit-of-work.port.js';
 import { seedDemoCatalog } from './demo-catalog.seed.js';
 import { InitialSchema1795305600000 } from './migrations/1795305600000-initial-schema.migration.js';
+import { DeferredDeliveries1795400000000 } from './migrations/1795400000000-deferred-deliveries.migration.js';
 import { ProductOrmEntity } from './product.orm-entity.js';
 import { ReservationOrmEntity } from './reservation.orm-entity.js';
 import { TypeOrmProductRepository } from './typeorm-product.repository.js';
@@ -19,7 +20,7 @@ export const INVENTORY_SCHEMA = 'inventory_service';
 export const INVENTORY_ENTITIES = [ProductOrmEntity, ReservationOrmEntity];
 
 /** inventory-service's migrations, oldest first. */
-export const INVENTORY_MIGRATIONS = [InitialSchema1795305600000];
+export const INVENTORY_MIGRATIONS = [InitialSchema1795305600000, DeferredDeliveries1795400000000];
 
 /** Options of {@link InventoryPersistenceModule.forRoot}. */
 export interface InventoryPersistenceOptions {

@@ -40,7 +40,7 @@ describe('the OpenAPI document of the /v1 gateway', () => {
     expect(problems.filter((p) => p.severity === 'error').map((p) => p.ruleId)).toContain('path-parameters-defined');
   }, 30_000);
 
-  it('describes exactly the six order routes and the two catalog administration routes', () => {
+  it('describes exactly the six order routes, the two catalog administration routes and the two contact routes', () => {
     const operations = Object.entries(ORDER_GATEWAY_OPENAPI.paths as Record<string, Record<string, { operationId?: string }>>)
       .flatMap(([path, item]) =>
         Object.entries(item)
@@ -57,6 +57,8 @@ describe('the OpenAPI document of the /v1 gateway', () => {
       'POST /v1/orders/{id}:refund RefundOrder',
       'GET /v1/products/{sku} GetProduct',
       'PUT /v1/products/{sku} UpsertProduct',
+      'GET /v1/customers/{customerId}/contact GetCustomerContact',
+      'PUT /v1/customers/{customerId}/contact SetCustomerContact',
     ].sort());
   });
 });

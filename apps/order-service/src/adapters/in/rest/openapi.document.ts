@@ -1,7 +1,7 @@
 import { ORDER_STATUS_FILTERS } from '../requests/order.requests.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../application/queries/list-orders/list-orders.query.js';
 import { ERROR_SCHEMAS, errorBodySchema, statusCodesFor } from './openapi-error.schemas.js';
-import { CATALOG_FORMATS, CATALOG_SCHEMAS, MESSAGE_SCHEMAS, REQUEST_FORMATS, type JsonObject } from './openapi.schemas.js';
+import { CATALOG_FORMATS, CATALOG_SCHEMAS, CONTACT_FORMATS, CONTACT_SCHEMAS, MESSAGE_SCHEMAS, REQUEST_FORMATS, type JsonObject } from './openapi.schemas.js';
 
 /** Where the gateway serves {@link ORDER_GATEWAY_OPENAPI}. */
 export const OPENAPI_DOCUMENT_PATH = '/v1/openapi.json';
@@ -88,11 +88,12 @@ function customMethod(operation: {
 }
 
 const ADMIN_ONLY = 'PERMISSION_DENIED: the caller does not have the admin role.';
+const SERVICE_OR_ADMIN = 'PERMISSION_DENIED: the caller has neither the service nor the admin role.';
 
 /**
  * The OpenAPI 3.1 description of the `/v1` REST gateway (gRPC transcoding of
- * `oms.v1.OrderService`, plus catalog administration of `oms.v1.InventoryService`, see CONTRACT
- * section 2), served at {@link OPENAPI_DOCUMENT_PATH}.
+ * `oms.v1.OrderService`, plus catalog administration of `oms.v1.InventoryService` and contact
+ * details of `oms.v1.NotificationService`, see CONTRACT section 2), served at {@link OPENAPI_DOCUMENT_PATH}.
  * Written by hand from the proto comments, with every limit taken from the code that enforces it.
  */
 export const ORDER_GATEWAY_OPENAPI: JsonObject = {
@@ -107,6 +108,7 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
       'requests may also use the proto field names, e.g. `customer_id`). Every method answers HTTP 200 on success.',
       'Errors follow AIP-193 with the same canonical code a gRPC client gets.',
       'Catalog administration (`/v1/products/{sku}`, UpsertProduct and GetProduct of `oms.v1.InventoryService`, admin role) is served by inventory-service: on its own port (3001 by default) in the multi-process mode, on this same port in the all-in-one mode.',
+      "Customers' contact details (`/v1/customers/{customerId}/contact`, SetCustomerContact and GetCustomerContact of `oms.v1.NotificationService`, role service or admin) are served by notification-service: on its own port (3003 by default) in the multi-process mode, on this same port in the all-in-one mode.",
     ].join(' '),
     license: { name: 'MIT', identifier: 'MIT' },
   },
@@ -115,6 +117,7 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
   tags: [
     { name: 'Orders', description: 'Orders and their lifecycle (oms.v1.OrderService).' },
     { name: 'Products', description: 'Catalog administration, admin role (oms.v1.InventoryService).' },
+    { name: 'Customers', description: "Customers' contact details for notifications, role service or admin (oms.v1.NotificationService)." },
   ],
   paths: {
     '/v1/orders': {
@@ -241,6 +244,42 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
         },
       },
     },
+    '/v1/customers/{customerId}/contact': {
+      parameters: [param('CustomerId')],
+      put: {
+        operationId: 'SetCustomerContact',
+        tags: ['Customers'],
+        summary: "Set a customer's contact details",
+        description:
+          'Role service or admin. Creates or replaces where the customer\'s order notifications go: `email` or `sms` (to `phone`). Notifications already recorded keep their recipient.',
+        parameters: mutationHeaders,
+        requestBody: body('SetCustomerContactRequest', true),
+        responses: {
+          '200': ok('The contact details as stored.', 'SetCustomerContactResponse'),
+          ...errors({
+            BadRequest:
+              'INVALID_ARGUMENT: a field breaks a rule (INVALID_CONTACT: not an e-mail address, not E.164, or no address on the preferred channel), or the Idempotency-Key is malformed.',
+            PermissionDenied: SERVICE_OR_ADMIN,
+            Conflict: 'ALREADY_EXISTS (IDEMPOTENCY_KEY_REUSED) or ABORTED (IDEMPOTENT_REQUEST_IN_PROGRESS): an Idempotency-Key conflict.',
+          }),
+        },
+      },
+      get: {
+        operationId: 'GetCustomerContact',
+        tags: ['Customers'],
+        summary: "Get a customer's contact details",
+        description: 'Role service or admin.',
+        parameters: [param('CorrelationId')],
+        responses: {
+          '200': ok('The contact details.', 'GetCustomerContactResponse'),
+          ...errors({
+            BadRequest: 'INVALID_ARGUMENT: the customer id is longer than 128 characters.',
+            PermissionDenied: SERVICE_OR_ADMIN,
+            NotFound: 'NOT_FOUND (CONTACT_NOT_FOUND): no contact details are stored for this customer.',
+          }),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -266,6 +305,13 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
         required: true,
         description: 'The product sku (`Product.sku`): 1 to 64 letters, digits, dashes or underscores.',
         schema: { type: 'string', pattern: CATALOG_FORMATS.sku },
+      },
+      CustomerId: {
+        name: 'customerId',
+        in: 'path',
+        required: true,
+        description: 'The customer id (the `sub` of their tokens), percent-encoded.',
+        schema: { type: 'string', minLength: 1, maxLength: CONTACT_FORMATS.customerIdMaxLength },
       },
       IdempotencyKey: {
         name: 'Idempotency-Key',
@@ -329,6 +375,6 @@ export const ORDER_GATEWAY_OPENAPI: JsonObject = {
       DeadlineExceeded: errorResponse(504, 'The server gave up waiting for a dependency; the outcome is unknown, so retry with the same Idempotency-Key.'),
       Internal: errorResponse(500, 'A fault of the server, never the answer to anything the client sent.'),
     },
-    schemas: { ...MESSAGE_SCHEMAS, ...CATALOG_SCHEMAS, ...ERROR_SCHEMAS },
+    schemas: { ...MESSAGE_SCHEMAS, ...CATALOG_SCHEMAS, ...CONTACT_SCHEMAS, ...ERROR_SCHEMAS },
   },
 };

@@ -307,3 +307,46 @@ export const CATALOG_SCHEMAS: Readonly<Record<string, JsonObject>> = {
   UpsertProductResponse: { type: 'object', required: ['product'], properties: { product: ref('Product') } },
   GetProductResponse: { type: 'object', required: ['product'], properties: { product: ref('Product') } },
 };
+
+/**
+ * The rules of notification-service's contact details (its `CONTACT_LIMITS`), copied because an app
+ * never imports another; the e2e spec checks answers against the running service.
+ */
+export const CONTACT_FORMATS = Object.freeze({
+  customerIdMaxLength: 128,
+  emailMaxLength: 254,
+  phone: '^\\+[1-9][0-9]{6,14}$',
+  channels: ['email', 'sms'] as const,
+});
+
+/**
+ * `components.schemas` of customers' contact details: SetCustomerContact and GetCustomerContact
+ * of `oms.v1.NotificationService` in proto3 JSON (empty addresses are absent).
+ */
+export const CONTACT_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  CustomerContact: {
+    type: 'object',
+    description: 'Where notifications to the customer go: the address on `preferredChannel`.',
+    required: ['customerId', 'preferredChannel'],
+    properties: {
+      customerId: { type: 'string', maxLength: CONTACT_FORMATS.customerIdMaxLength },
+      email: { type: 'string', maxLength: CONTACT_FORMATS.emailMaxLength, description: 'Absent when none.' },
+      phone: { type: 'string', pattern: CONTACT_FORMATS.phone, description: 'E.164. Absent when none.' },
+      preferredChannel: { type: 'string', enum: [...CONTACT_FORMATS.channels] },
+      updateTime: { type: 'string', format: 'date-time' },
+    },
+  },
+  SetCustomerContactRequest: {
+    type: 'object',
+    description: 'SetCustomerContactRequest without `customerId`, which is taken from the path.',
+    required: ['preferredChannel'],
+    properties: {
+      email: { type: 'string', maxLength: CONTACT_FORMATS.emailMaxLength, description: 'Required when `preferredChannel` is `email`.' },
+      phone: { type: 'string', pattern: CONTACT_FORMATS.phone, description: 'E.164; required when `preferredChannel` is `sms`.' },
+      preferredChannel: { type: 'string', enum: [...CONTACT_FORMATS.channels], description: 'The channel order notifications use.' },
+    },
+    examples: [{ email: 'alice@example.com', phone: '+14155550123', preferredChannel: 'sms' }],
+  },
+  SetCustomerContactResponse: { type: 'object', required: ['contact'], properties: { contact: ref('CustomerContact') } },
+  GetCustomerContactResponse: { type: 'object', required: ['contact'], properties: { contact: ref('CustomerContact') } },
+};

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { childTraceparent, CORRELATION_ID_HEADER, RequestContext, TRACEPARENT_HEADER } from '#libs/observability';
 import { loadSync } from '@grpc/proto-loader';
 import { join } from 'node:path';
 import { grpcLoaderOptions, paymentV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
@@ -16,6 +17,21 @@ export class PaymentHoldsOptions {
 
 type UnaryCall = (req: unknown, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null) => void) => void;
 
+/**
+ * Holds are spread over every address the target resolves to (several payment-service replicas,
+ * or a Kubernetes headless Service), and a call refused as UNAVAILABLE (a replica draining or gone)
+ * is tried again on another: Hold is idempotent per payment (`idempotency-key: hold:<paymentId>`).
+ */
+export const HOLD_SERVICE_CONFIG = {
+  loadBalancingConfig: [{ round_robin: {} }],
+  methodConfig: [
+    {
+      name: [{ service: 'oms.v1.PaymentService', method: 'Hold' }],
+      retryPolicy: { maxAttempts: 5, initialBackoff: '0.1s', maxBackoff: '1s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] },
+    },
+  ],
+};
+
 /** PaymentHolds over payment-service's internal gRPC `oms.v1.PaymentService/Hold`, with a service token. */
 @Injectable()
 export class GrpcPaymentHolds extends PaymentHolds implements OnModuleDestroy {
@@ -28,9 +44,13 @@ export class GrpcPaymentHolds extends PaymentHolds implements OnModuleDestroy {
     super();
     const definition = loadSync(join(PROTO_ROOT, protoFiles.payment), { ...grpcLoaderOptions, includeDirs: [PROTO_ROOT] });
     const pkg = loadPackageDefinition(definition) as unknown as {
-      oms: { v1: { PaymentService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & { Hold: UnaryCall } } };
+      oms: {
+        v1: {
+          PaymentService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options: object) => Client & { Hold: UnaryCall };
+        };
+      };
     };
-    this.client = new pkg.oms.v1.PaymentService(options.address, credentials.createInsecure());
+    this.client = new pkg.oms.v1.PaymentService(options.address, credentials.createInsecure(), { 'grpc.service_config': JSON.stringify(HOLD_SERVICE_CONFIG) });
   }
 
   async hold(request: HoldRequest): Promise<void> {
@@ -45,6 +65,10 @@ export class GrpcPaymentHolds extends PaymentHolds implements OnModuleDestroy {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await this.tokens.token()}`);
     metadata.set('idempotency-key', `hold:${request.paymentId}`);
+    // The request's correlation id and trace go along, as on every message it causes.
+    const context = RequestContext.current();
+    if (context) metadata.set(CORRELATION_ID_HEADER, context.correlationId);
+    metadata.set(TRACEPARENT_HEADER, childTraceparent(context?.traceparent));
     // Wait (up to the deadline) for a channel that is reconnecting, e.g. after payment-service restarted.
     metadata.setOptions({ waitForReady: true });
     await new Promise<void>((resolve, reject) =>

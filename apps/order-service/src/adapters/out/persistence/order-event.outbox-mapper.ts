@@ -1,4 +1,5 @@
 import { commonV1, eventsV1, timestampFromDate } from '#libs/contracts';
+import { childTraceparent } from '#libs/observability';
 import { v7 as uuidv7 } from 'uuid';
 import type { OrderEvent, OrderStatusChangedEvent, PaymentStatusChangedEvent } from '../../../domain/order.events.js';
 import type { OrderSnapshot } from '../../../domain/order.snapshot.js';
@@ -26,6 +27,8 @@ export interface OutboxContext {
   readonly correlationId: string;
   /** The creating customer's `email` claim, carried on the creation event only; empty if unknown. */
   readonly contactEmail?: string;
+  /** The span the change happened in (request or message); each event is sent in a child span. */
+  readonly traceparent?: string;
 }
 
 /**
@@ -43,6 +46,7 @@ export function toOutboxRow(event: OrderEvent, context: OutboxContext): OutboxRo
     payload: event.type === 'order.status_changed' ? orderPayload(event, context) : paymentPayload(event, context),
     headers: {
       'x-correlation-id': context.correlationId,
+      traceparent: childTraceparent(context.traceparent),
       'message-id': messageId,
       'schema-version': String(EVENT_SCHEMA_VERSION),
     },

@@ -7,6 +7,8 @@ import { CatalogProductOrmEntity } from './catalog-product.orm-entity.js';
 import { seedDemoCatalog } from './demo-catalog.seed.js';
 import { InitialSchema1795219200000 } from './migrations/1795219200000-initial-schema.migration.js';
 import { OrderSagas1795300000000 } from './migrations/1795300000000-order-sagas.migration.js';
+import { DeferredDeliveries1795400000000 } from './migrations/1795400000000-deferred-deliveries.migration.js';
+import { SagaPhaseEnteredAt1795500000000 } from './migrations/1795500000000-saga-phase-entered-at.migration.js';
 import { OrderOrmEntity } from './order.orm-entity.js';
 import { OutboxMessageOrmEntity } from './outbox-message.orm-entity.js';
 import { TypeOrmCatalogAdapter } from './typeorm-catalog.adapter.js';
@@ -19,7 +21,7 @@ export const ORDER_SCHEMA = 'order_service';
 export const ORDER_ENTITIES = [OrderOrmEntity, OutboxMessageOrmEntity, CatalogProductOrmEntity];
 
 /** order-service's migrations, oldest first. */
-export const ORDER_MIGRATIONS = [InitialSchema1795219200000, OrderSagas1795300000000];
+export const ORDER_MIGRATIONS = [InitialSchema1795219200000, OrderSagas1795300000000, DeferredDeliveries1795400000000, SagaPhaseEnteredAt1795500000000];
 
 /** Options of {@link OrderPersistenceModule.forRoot}. */
 export interface OrderPersistenceOptions {

@@ -11,7 +11,10 @@ interface SagaRow {
   pending: Compensation[];
   deadline: Date | null;
   payment_deadline: Date | null;
+  phase_entered_at: Date;
 }
+
+const COLUMNS = 'order_id, phase, payment_id, pending, deadline, payment_deadline, phase_entered_at';
 
 const toState = (row: SagaRow): OrderSagaState => ({
   orderId: row.order_id,
@@ -20,6 +23,7 @@ const toState = (row: SagaRow): OrderSagaState => ({
   pending: row.pending,
   deadline: row.deadline,
   paymentDeadline: row.payment_deadline,
+  enteredAt: row.phase_entered_at,
 });
 
 /** Saga rows in `order_service.order_sagas`, always written in the caller's transaction. */
@@ -39,7 +43,7 @@ export class TypeOrmOrderSagaRepository extends OrderSagaRepository {
 
   async lock(orderId: string): Promise<OrderSagaState | null> {
     const rows: SagaRow[] = await this.tx.manager().query(
-      `SELECT order_id, phase, payment_id, pending, deadline, payment_deadline FROM order_service.order_sagas WHERE order_id = $1 FOR UPDATE`,
+      `SELECT ${COLUMNS} FROM order_service.order_sagas WHERE order_id = $1 FOR UPDATE`,
       [orderId],
     );
     return rows[0] ? toState(rows[0]) : null;
@@ -47,7 +51,7 @@ export class TypeOrmOrderSagaRepository extends OrderSagaRepository {
 
   async find(orderId: string): Promise<OrderSagaState | null> {
     const rows: SagaRow[] = await this.tx.manager().query(
-      `SELECT order_id, phase, payment_id, pending, deadline, payment_deadline FROM order_service.order_sagas WHERE order_id = $1`,
+      `SELECT ${COLUMNS} FROM order_service.order_sagas WHERE order_id = $1`,
       [orderId],
     );
     return rows[0] ? toState(rows[0]) : null;
@@ -56,7 +60,8 @@ export class TypeOrmOrderSagaRepository extends OrderSagaRepository {
   async update(state: OrderSagaState): Promise<void> {
     await this.tx.manager().query(
       `UPDATE order_service.order_sagas
-          SET phase = $2, payment_id = $3, pending = $4, deadline = $5, payment_deadline = $6, updated_at = now()
+          SET phase = $2, payment_id = $3, pending = $4, deadline = $5, payment_deadline = $6, updated_at = now(),
+              phase_entered_at = CASE WHEN phase = $2 THEN phase_entered_at ELSE now() END
         WHERE order_id = $1`,
       [state.orderId, state.phase, state.paymentId, state.pending, state.deadline, state.paymentDeadline],
     );

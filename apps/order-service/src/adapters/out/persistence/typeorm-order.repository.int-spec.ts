@@ -129,7 +129,12 @@ describe('TypeOrmOrderRepository', () => {
       ]);
       for (const m of messages) {
         expect(m).toMatchObject({ exchange: 'oms.events', aggregateId: order.id, publishedAt: null });
-        expect(m.headers).toEqual({ 'x-correlation-id': expect.any(String), 'message-id': m.messageId, 'schema-version': '1' });
+        expect(m.headers).toEqual({
+          'x-correlation-id': expect.any(String),
+          'message-id': m.messageId,
+          'schema-version': '1',
+          traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+        });
         expect(m.messageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       }
 

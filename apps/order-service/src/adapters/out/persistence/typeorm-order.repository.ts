@@ -72,7 +72,7 @@ export class TypeOrmOrderRepository extends OrderRepository {
     const correlationId = context?.correlationId ?? newCorrelationId();
     // The contact email is the creating customer's own claim, never that of an admin acting for them.
     const contactEmail = creation && context?.subject === order.customerId ? context.email : undefined;
-    const rows = events.map((event) => toOutboxRow(event, { order: snapshot, correlationId, contactEmail }));
+    const rows = events.map((event) => toOutboxRow(event, { order: snapshot, correlationId, contactEmail, traceparent: context?.traceparent }));
     // TypeORM's deep-partial type cannot express an open JSON object; the rows are complete.
     await manager.insert(OutboxMessageOrmEntity, rows as QueryDeepPartialEntity<OutboxMessageOrmEntity>[]);
   }

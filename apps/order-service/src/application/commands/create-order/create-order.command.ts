@@ -17,6 +17,8 @@ export class CreateOrderCommand extends Command<OrderView> {
     readonly items: readonly CreateOrderItemInput[],
     /** When given, the catalog prices of every item must be in this currency. */
     readonly currency?: string,
+    /** The total the client expects, in major units of the catalog currency (`"100.50"`); must equal the computed one. */
+    readonly statedAmount?: string,
   ) {
     super();
   }

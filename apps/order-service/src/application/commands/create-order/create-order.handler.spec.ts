@@ -17,6 +17,7 @@ import { Money } from '../../../domain/money.js';
 import { InvalidOrderError } from '../../../domain/order.errors.js';
 import type { Actor } from '../../actor.js';
 import { ForbiddenError, InvalidRequestError } from '../../application.errors.js';
+import { AmountMismatchError } from '../../stated-amount.js';
 import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
 import { CreateOrderCommand, type CreateOrderItemInput } from './create-order.command.js';
 import { CreateOrderHandler } from './create-order.handler.js';
@@ -40,7 +41,7 @@ function setup(catalog = new FixedCatalog()) {
     expect(messages.sent).toEqual([]);
     expect(events.published).toEqual([]);
   };
-  return { uow, orders, sagas, messages, events, create, expectNothingWritten };
+  return { uow, orders, sagas, messages, events, handler, create, expectNothingWritten };
 }
 
 const usd = (amountMinor: bigint) => ({ currency: 'USD', amountMinor });
@@ -183,6 +184,28 @@ describe('CreateOrderHandler', () => {
 
     expect(view.customerId).toBe('c2');
     expect(orders.stored(view.id)?.customerId).toBe('c2');
+  });
+
+  describe('with a stated total (the legacy orderAmount)', () => {
+    it('creates the order when the stated total equals the computed one', async () => {
+      const { handler } = setup();
+
+      const view = await handler.execute(new CreateOrderCommand(customer('c1'), '', SEED_ITEMS, undefined, '100.5'));
+
+      expect(view.amount).toEqual({ currency: 'USD', amountMinor: '10050' });
+    });
+
+    it('refuses another total, naming both, and stores nothing', async () => {
+      const { handler, expectNothingWritten } = setup();
+
+      const error = await rejection(
+        handler.execute(new CreateOrderCommand(customer('c1'), '', SEED_ITEMS, undefined, '100.49')),
+        AmountMismatchError,
+      );
+
+      expect(error.details).toEqual({ stated: '100.49', amount: '100.50', currency: 'USD' });
+      expectNothingWritten();
+    });
   });
 
   describe('checks the request against the catalog (InvalidRequestError)', () => {

@@ -9,6 +9,7 @@ import { OrderEventPublisher } from '../../ports/order-event.publisher.port.js';
 import { OrderRepository } from '../../ports/order.repository.port.js';
 import { UnitOfWork } from '../../ports/unit-of-work.port.js';
 import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
+import { assertStatedAmount } from '../../stated-amount.js';
 import { toOrderView, type OrderView } from '../../views/order.view.js';
 import { CreateOrderCommand, type CreateOrderItemInput } from './create-order.command.js';
 
@@ -38,6 +39,7 @@ export class CreateOrderHandler implements ICommandHandler<CreateOrderCommand> {
       items: command.items.map((i) => ({ sku: i.sku, qty: i.qty, unitPrice: products.get(i.sku)!.unitPrice })),
       now: this.clock.now(),
     });
+    if (command.statedAmount !== undefined) assertStatedAmount(order.amount, command.statedAmount);
     const events = order.peekEvents().slice();
     // The order, its events and the saga's first command (reserve the stock) commit together.
     await this.uow.run(async () => {

@@ -17,6 +17,8 @@ export class PayOrderCommand extends Command<PayOrderResult> implements OrderCha
     /** Passed through to the gateway only; never stored, logged or published. */
     readonly card: { readonly number: string; readonly expiry: string; readonly cvv: string },
     readonly expectedVersion?: number,
+    /** The amount the client expects to pay, in major units (`"100.50"`); must equal the order's. */
+    readonly statedAmount?: string,
   ) {
     super();
   }
@@ -30,6 +32,7 @@ export class PayOrderCommand extends Command<PayOrderResult> implements OrderCha
       paymentMethod: this.paymentMethod,
       card: { last4: digits.slice(-4), length: digits.length, expiry: this.card.expiry },
       expectedVersion: this.expectedVersion,
+      statedAmount: this.statedAmount,
     };
   }
 }

@@ -20,6 +20,7 @@ import {
   OrderNotFoundError,
   VersionMismatchError,
 } from '../../application.errors.js';
+import { AmountMismatchError } from '../../stated-amount.js';
 import { PayOrderCommand } from './pay-order.command.js';
 import { PROVIDER_UNAVAILABLE } from './pay-order.handler.js';
 
@@ -240,6 +241,27 @@ describe('PayOrderHandler', () => {
     const result = await pay({}, { expectedVersion: 2 });
 
     expect(result.order.version).toBe(3);
+  });
+
+  it('proceeds when the stated amount equals the order amount', async () => {
+    const { handler } = await setup();
+
+    const result = await handler.execute(new PayOrderCommand(customer('c1'), 'o1', 'credit_card', CARD, undefined, '100.50'));
+
+    expect(result.payment.status).toBe('PROCESSING');
+  });
+
+  it('refuses a stated amount other than the order amount and changes nothing', async () => {
+    const { orders, sagas, holds, uow, handler, before, sagaBefore } = await setup();
+
+    const command = new PayOrderCommand(customer('c1'), 'o1', 'credit_card', CARD, undefined, '100');
+    const error = await rejection(handler.execute(command), AmountMismatchError);
+    await uow.flush();
+
+    expect(error.details).toEqual({ stated: '100', amount: '100.50', currency: 'USD' });
+    expect(orders.stored('o1')).toEqual(before);
+    expect(sagas.stored('o1')).toEqual(sagaBefore);
+    expect(holds.requests).toEqual([]);
   });
 
   it('reports another customer’s order as not found', async () => {

@@ -10,6 +10,7 @@ import { OrderRepository } from '../../ports/order.repository.port.js';
 import { PaymentHolds } from '../../ports/payment-holds.port.js';
 import { UnitOfWork } from '../../ports/unit-of-work.port.js';
 import { OrderSagaCoordinator } from '../../saga/order-saga.coordinator.js';
+import { assertStatedAmount } from '../../stated-amount.js';
 import { toOrderView } from '../../views/order.view.js';
 import { PAYMENT_METHODS, PayOrderCommand, type PayOrderResult } from './pay-order.command.js';
 import { summarizeCard } from './payment-card.js';
@@ -55,7 +56,8 @@ export class PayOrderHandler implements ICommandHandler<PayOrderCommand> {
       (o) => {
         throw new OrderNotPayableError(o.id, o.status);
       },
-      (o) =>
+      (o) => {
+        if (command.statedAmount !== undefined) assertStatedAmount(o.amount, command.statedAmount);
         o.startPayment({
           paymentId,
           provider: PAYMENT_PROVIDER,
@@ -63,7 +65,8 @@ export class PayOrderHandler implements ICommandHandler<PayOrderCommand> {
           cardBrand: card.brand,
           cardLast4: card.last4,
           now,
-        }),
+        });
+      },
     );
     this.uow.afterCommit(() => this.requestHold(order, paymentId, command));
     const view = toOrderView(order);

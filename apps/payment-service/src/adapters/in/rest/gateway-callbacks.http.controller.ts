@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Logger, Post, type OnModuleInit } 
 import { CommandBus } from '@nestjs/cqrs';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Public } from '#libs/auth';
+import { SkipRateLimit } from '#libs/edge';
 import { ApiError } from '#libs/errors';
 import { isValidCorrelationId, RequestContext } from '#libs/observability';
 import { ApplyGatewayCallbackCommand } from '../../../application/commands/apply-gateway-callback/apply-gateway-callback.command.js';
@@ -25,7 +26,7 @@ const CALLBACK_BODY_LIMIT = 64 * 1024;
  * `POST /internal/gateway/callbacks`: the card gateway's outcomes. Public to the JWT guard, but
  * authenticated by the gateway's HMAC signature over the exact bytes received; an unsigned,
  * tampered or stale callback is refused (401) before anything is read from it. A replayed one is
- * answered 200 (so the sender stops) and changes nothing.
+ * answered 200 (so the sender stops) and changes nothing. Not rate limited per client address.
  */
 @Controller()
 export class GatewayCallbacksHttpController implements OnModuleInit {
@@ -44,6 +45,8 @@ export class GatewayCallbacksHttpController implements OnModuleInit {
   }
 
   @Public()
+  // Machine traffic from the gateway, one address, as fast as payments happen; the signature is the guard.
+  @SkipRateLimit()
   @Post(GATEWAY_CALLBACK_PATH)
   @HttpCode(200)
   async receive(@Body() body: unknown, @Headers(GATEWAY_SIGNATURE_HEADER) signature?: string): Promise<Record<string, unknown>> {

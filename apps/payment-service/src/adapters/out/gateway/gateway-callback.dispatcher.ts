@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { SimulatedGatewayDatabase } from './simulated-gateway.database.js';
 import {
   GATEWAY_CALLBACK_CONTENT_TYPE,
   GATEWAY_SIGNATURE_HEADER,
@@ -53,10 +54,14 @@ export class GatewayCallbackDispatcher implements OnApplicationBootstrap, Before
   #again = false;
   #stopped = false;
 
+  private readonly dataSource: DataSource;
+
   constructor(
-    private readonly dataSource: DataSource,
+    gatewayDatabase: SimulatedGatewayDatabase,
     private readonly config: SimulatedGatewayConfig,
-  ) {}
+  ) {
+    this.dataSource = gatewayDatabase.dataSource;
+  }
 
   /**
    * Starts the periodic sweep, which also delivers what fell due while the service was down. Not

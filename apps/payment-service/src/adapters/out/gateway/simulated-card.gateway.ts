@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { RequestContext } from '#libs/observability';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { SimulatedGatewayDatabase } from './simulated-gateway.database.js';
 import { v7 as uuidv7 } from 'uuid';
 import {
   CardGateway,
@@ -29,12 +30,15 @@ const T = 'payment_service';
 export class SimulatedCardGateway extends CardGateway {
   readonly provider = 'simulated';
 
+  private readonly dataSource: DataSource;
+
   constructor(
-    private readonly dataSource: DataSource,
+    gatewayDatabase: SimulatedGatewayDatabase,
     private readonly config: SimulatedGatewayConfig,
     private readonly dispatcher: GatewayCallbackDispatcher,
   ) {
     super();
+    this.dataSource = gatewayDatabase.dataSource;
   }
 
   async hold(request: GatewayHoldRequest): Promise<GatewayHoldAccepted> {

@@ -5,6 +5,7 @@ import { PaymentRepository } from '../../../application/ports/payment.repository
 import { UnitOfWork } from '../../../application/ports/unit-of-work.port.js';
 import { GatewayCallbackInboxOrmEntity } from './gateway-callback-inbox.orm-entity.js';
 import { InitialSchema1795305600000 } from './migrations/1795305600000-initial-schema.migration.js';
+import { DeferredDeliveries1795400000000 } from './migrations/1795400000000-deferred-deliveries.migration.js';
 import { PAYMENT_SCHEMA } from './payment-schema.js';
 import { PaymentOrmEntity } from './payment.orm-entity.js';
 import { TypeOrmGatewayCallbackInbox } from './typeorm-gateway-callback.inbox.js';
@@ -17,7 +18,7 @@ export { PAYMENT_SCHEMA };
 export const PAYMENT_ENTITIES = [PaymentOrmEntity, GatewayCallbackInboxOrmEntity];
 
 /** payment-service's migrations, oldest first. */
-export const PAYMENT_MIGRATIONS = [InitialSchema1795305600000];
+export const PAYMENT_MIGRATIONS = [InitialSchema1795305600000, DeferredDeliveries1795400000000];
 
 /** Options of {@link PaymentPersistenceModule.forRoot}. */
 export interface PaymentPersistenceOptions {

@@ -3,6 +3,7 @@ import type { GatewayOutcome } from '../../../domain/payment.aggregate.js';
 import { IllegalTransitionError } from '../../../domain/payment.errors.js';
 import { ConcurrentModificationError, PaymentNotFoundError } from '../../application.errors.js';
 import { ApplyGatewayCallbackCommand } from './apply-gateway-callback.command.js';
+import { ApplyGatewayCallbackHandler } from './apply-gateway-callback.handler.js';
 
 function setup(fixture: PaymentFixture) {
   const w = paymentWorld();
@@ -51,6 +52,20 @@ describe('ApplyGatewayCallbackHandler', () => {
     await w.apply(outcome);
 
     expect(w.results.replies).toEqual([{ operation: outcome.operation, payment: expect.objectContaining({ status }) }]);
+  });
+
+  it('reports the gateway latency of an applied answer once, measured from the request', async () => {
+    const w = setup('PROCESSING');
+    const answers: unknown[] = [];
+    const handler = new ApplyGatewayCallbackHandler(w.payments, w.inbox, w.results, w.uow, w.clock, {
+      answered: (...args: unknown[]) => void answers.push(args),
+    });
+    w.clock.advance(1_500);
+    const command = new ApplyGatewayCallbackCommand('cb-9', 'pay-1', { operation: 'hold', succeeded: false, failureReason: 'PAYMENT_DECLINED' });
+    await handler.execute(command);
+    await handler.execute(command);
+    const requestedAt = new Date(w.before!.updateTime).getTime();
+    expect(answers).toEqual([['hold', false, (DEFAULT_NOW.getTime() + 1_500 - requestedAt) / 1000]]);
   });
 
   it('a replayed callback id changes nothing and replies nothing', async () => {

@@ -1,7 +1,9 @@
+import { Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { PaymentNotFoundError } from '../../application.errors.js';
 import { Clock } from '../../ports/clock.port.js';
 import { GatewayCallbackInbox } from '../../ports/gateway-callback.inbox.port.js';
+import { GatewayMetrics, NoGatewayMetrics } from '../../ports/gateway-metrics.port.js';
 import { PaymentResultPublisher } from '../../ports/payment-result.publisher.port.js';
 import { PaymentRepository } from '../../ports/payment.repository.port.js';
 import { UnitOfWork } from '../../ports/unit-of-work.port.js';
@@ -21,10 +23,12 @@ export class ApplyGatewayCallbackHandler implements ICommandHandler<ApplyGateway
     private readonly results: PaymentResultPublisher,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    @Optional() private readonly metrics: GatewayMetrics = new NoGatewayMetrics(),
   ) {}
 
-  execute(command: ApplyGatewayCallbackCommand): Promise<GatewayCallbackResult> {
-    return this.uow.run(async () => {
+  async execute(command: ApplyGatewayCallbackCommand): Promise<GatewayCallbackResult> {
+    let report: (() => void) | undefined;
+    const result = await this.uow.run(async () => {
       // Unknown until the Hold that the gateway accepted has committed: the error makes the
       // gateway deliver again later.
       const payment = await this.payments.findById(command.paymentId);
@@ -32,8 +36,13 @@ export class ApplyGatewayCallbackHandler implements ICommandHandler<ApplyGateway
       if (!(await this.inbox.claim(command.callbackId, command.paymentId))) {
         return { replayed: true, applied: false, payment: toPaymentView(payment) };
       }
-      const applied = payment.recordOutcome(command.outcome, this.clock.now());
+      // The payment last changed when this operation was requested from the gateway.
+      const requestedAt = payment.toSnapshot().updateTime;
+      const now = this.clock.now();
+      const applied = payment.recordOutcome(command.outcome, now);
       if (applied) {
+        const { operation, succeeded } = command.outcome;
+        report = () => this.metrics.answered(operation, succeeded, (now.getTime() - requestedAt.getTime()) / 1000);
         await this.payments.update(payment);
         const view = toPaymentView(payment);
         for (const event of payment.pullEvents()) {
@@ -42,5 +51,8 @@ export class ApplyGatewayCallbackHandler implements ICommandHandler<ApplyGateway
       }
       return { replayed: false, applied, payment: toPaymentView(payment) };
     });
+    // Only once committed: a rolled-back callback is delivered again and counted then.
+    report?.();
+    return result;
   }
 }
