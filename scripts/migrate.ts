@@ -5,6 +5,11 @@ import {
   INVENTORY_SCHEMA,
 } from '../apps/inventory-service/src/adapters/out/persistence/inventory-service.persistence.js';
 import {
+  NOTIFICATION_ENTITIES,
+  NOTIFICATION_MIGRATIONS,
+  NOTIFICATION_SCHEMA,
+} from '../apps/notification-service/src/adapters/out/persistence/notification-service.persistence.js';
+import {
   ORDER_ENTITIES,
   ORDER_MIGRATIONS,
   ORDER_SCHEMA,
@@ -23,6 +28,7 @@ const services = [
   { name: 'order-service', schema: ORDER_SCHEMA, entities: ORDER_ENTITIES, migrations: ORDER_MIGRATIONS },
   { name: 'inventory-service', schema: INVENTORY_SCHEMA, entities: INVENTORY_ENTITIES, migrations: INVENTORY_MIGRATIONS },
   { name: 'payment-service', schema: PAYMENT_SCHEMA, entities: PAYMENT_ENTITIES, migrations: PAYMENT_MIGRATIONS },
+  { name: 'notification-service', schema: NOTIFICATION_SCHEMA, entities: NOTIFICATION_ENTITIES, migrations: NOTIFICATION_MIGRATIONS },
 ];
 
 async function main(): Promise<void> {

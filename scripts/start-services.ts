@@ -13,6 +13,7 @@ const services = [
   { name: 'order-service', port: 3000, grpc: 50051, env: 'ORDER' },
   { name: 'inventory-service', port: 3001, grpc: 50052, env: 'INVENTORY' },
   { name: 'payment-service', port: 3002, grpc: 50053, env: 'PAYMENT' },
+  { name: 'notification-service', port: 3003, grpc: 50054, env: 'NOTIFICATION' },
 ] as const;
 
 function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {

@@ -23,6 +23,7 @@ describe('architecture rules', () => {
     ['domain importing an adapter', `${ORDER}/domain/x.ts`, "import { SystemClock } from '../adapters/out/system/system.clock.js';"],
     ['application importing TypeORM', `${ORDER}/application/x.ts`, "import { DataSource } from 'typeorm';"],
     ['application importing the database lib', `${ORDER}/application/x.ts`, "import { TransactionRunner } from '#libs/database';"],
+    ['application importing the legacy API lib', `${ORDER}/application/x.ts`, "import { LegacyRoute } from '#libs/legacy-api';"],
     ['application importing an adapter', `${ORDER}/application/x.ts`, "import { SystemClock } from '../adapters/out/system/system.clock.js';"],
     ['inbound adapter importing an outbound one', `${ORDER}/adapters/in/x.ts`, "import { SystemClock } from '../out/system/system.clock.js';"],
     ['outbound adapter importing an inbound one', `${ORDER}/adapters/out/x.ts`, "import { OrderApi } from '../in/order.api.js';"],
@@ -36,5 +37,6 @@ describe('architecture rules', () => {
     expect(await restrictedImports(`${ORDER}/domain/x.ts`, "import { DomainError } from '#libs/ddd';")).toEqual([]);
     expect(await restrictedImports(`${ORDER}/application/x.ts`, "import { CommandHandler } from '@nestjs/cqrs';")).toEqual([]);
     expect(await restrictedImports(`${ORDER}/adapters/out/x.ts`, "import { Clock } from '../../application/ports/clock.port.js';")).toEqual([]);
+    expect(await restrictedImports(`${ORDER}/adapters/in/x.ts`, "import { LegacyRoute } from '#libs/legacy-api';")).toEqual([]);
   });
 });

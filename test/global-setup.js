@@ -1,6 +1,7 @@
 // Plain ESM on purpose: Jest loads global hooks through a CommonJS transform without
 // moduleNameMapper, so `#libs/*` and `.js`-suffixed TypeScript imports cannot resolve here.
 // Node 24 strips the types of embedded-postgres.ts itself (it uses erasable syntax only).
+import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres.ts
  * this runs, so they inherit the variable; each test file creates its own database on it.
  */
 export default async function globalSetup() {
+  buildDist();
   if (process.env.DATABASE_URL) return;
   const dir = await mkdtemp(path.join(tmpdir(), 'oms-test-pg-'));
   const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), persistent: false });
@@ -31,5 +33,18 @@ function freePort() {
       const address = probe.address();
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
     });
+  });
+}
+
+/**
+ * Builds `dist/` once, before any worker starts: suites that run the built entry points as child
+ * processes (multi-process, zero-install, deployment) must never rebuild it while another
+ * suite's processes are loading it. Jest runs from the repository root.
+ */
+function buildDist() {
+  const ignore = '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/test/**';
+  execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', 'scripts', '-d', 'dist', '--quiet', '--ignore', ignore], {
+    cwd: process.cwd(),
+    stdio: 'inherit',
   });
 }

@@ -1,11 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import canonicalize from 'canonicalize';
 import amqp from 'amqplib';
 import { signDevToken } from '#libs/auth';
 import { createTestDatabase, type TestDatabase } from '#libs/testing';
 import pg from 'pg';
-import { freePort } from '../apps/all-in-one/test/support/order-service.harness.js';
+import { freePort, rabbitmqctl, until } from './support/service-cluster.js';
 
 /**
  * The multi-process mode for real: the three services as separate Node processes (the built
@@ -17,21 +22,20 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const AMQP_BASE = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const SECRET = 'multi-process-secret-0123456789abcdef';
 const VHOST = `oms-test-${randomUUID().slice(0, 8)}`;
-const SERVICES = ['order-service', 'inventory-service', 'payment-service'] as const;
+const SERVICES = ['order-service', 'inventory-service', 'payment-service', 'notification-service'] as const;
+const SIGNING_SECRET = 'multi-process-signing-0123456789abcdef';
 type Service = (typeof SERVICES)[number];
 
 const children = new Map<Service, ChildProcess>();
 const ports = {} as Record<Service, { http: number; grpc: number }>;
 let db: TestDatabase;
 let sql: pg.Pool;
+let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let admin: string;
 let alice: string;
 let events: { channel: amqp.Channel; connection: amqp.ChannelModel; received: { routingKey: string; body: any }[] };
 
-function rabbitmqctl(...args: string[]): void {
-  execFileSync('rabbitmqctl', args, { stdio: 'ignore' });
-}
 
 function start(service: Service, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
   const child = spawn(process.execPath, [`dist/apps/${service}/src/main.js`], {
@@ -70,15 +74,6 @@ async function call(service: Service, method: string, path: string, token: strin
   return { status: res.status, body: await res.json() };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const orderIn = (id: string, ...statuses: string[]) =>
   until(`order ${id} in ${statuses.join('/')}`, async () => {
@@ -122,11 +117,11 @@ const stockIs = (sku: string, expected: { stock: number; reserved: number }) =>
   });
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', 'scripts', '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/test/**'], { cwd: ROOT, stdio: 'inherit' });
   rabbitmqctl('add_vhost', VHOST);
   rabbitmqctl('set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*');
   db = await createTestDatabase();
   sql = new pg.Pool({ connectionString: db.url, max: 2 });
+  dataDir = await mkdtemp(join(tmpdir(), 'oms-multi-process-'));
   for (const s of SERVICES) ports[s] = { http: await freePort(), grpc: await freePort() };
   env = {
     ...process.env,
@@ -135,6 +130,9 @@ beforeAll(async () => {
     AMQP_URL: `${AMQP_BASE}/${VHOST}`,
     OMS_JWT_SECRET: SECRET,
     OMS_GATEWAY_LATENCY_MS: '20',
+    OMS_SIGNING_SECRET: SIGNING_SECRET,
+    // No SMTP server here: notification-service writes mail to its dev mailbox under this folder.
+    OMS_DATA_DIR: dataDir,
     OMS_PAYMENT_GRPC_ADDRESS: `127.0.0.1:${ports['payment-service'].grpc}`,
     LOG_LEVEL: 'warn',
   };
@@ -163,6 +161,7 @@ afterAll(async () => {
   await events?.connection.close().catch(() => undefined);
   await sql?.end();
   await db?.drop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
   try {
     rabbitmqctl('delete_vhost', VHOST);
   } catch {
@@ -255,6 +254,62 @@ describe('multi-process mode over RabbitMQ', () => {
     }
   }, 60_000);
 
+  it('the legacy /api dialect on each service’s own port, and the customer’s e-mail from notification-service', async () => {
+    const sku = await product(5);
+    const customer = await signDevToken({ sub: '123456', email: 'buyer@example.com', secret: SECRET });
+    const service = await signDevToken({ sub: 'ops', roles: ['service'], secret: SECRET });
+    const post = async (s: Service, path: string, body: object, token?: string) => {
+      const res = await fetch(`http://127.0.0.1:${ports[s].http}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const unsigned = { userId: '123456', token: customer, orderAmount: 10.0, items: [{ productId: sku, quantity: 2 }] };
+    const signature = createHmac('sha256', SIGNING_SECRET).update(canonicalize(unsigned)!).digest('hex');
+    const created = await post('order-service', '/api/orders/create', { ...unsigned, signature });
+    expect(created).toEqual({ status: 200, body: { code: 200, message: 'Order created successfully', orderId: expect.any(String), status: 'pending' } });
+    const id: string = created.body.orderId;
+    await until(`order ${id} RESERVED`, async () => {
+      const { rows } = await sql.query(`SELECT status FROM order_service.orders WHERE id = $1`, [id]);
+      return rows[0]?.status === 'RESERVED' ? true : undefined;
+    });
+    const paid = await post('order-service', '/api/payment/process', {
+      orderId: id,
+      userId: '123456',
+      paymentAmount: 10.0,
+      paymentMethod: 'credit_card',
+      paymentDetails: { cardNumber: '4111111111111111', expiryDate: '12/39', cvv: '123' },
+    }, customer);
+    expect(paid).toEqual({ status: 200, body: { code: 200, message: 'Payment successful', paymentStatus: 'completed', transactionId: expect.any(String) } });
+
+    // The "successfully paid" e-mail, once, to the creating token's e-mail claim.
+    const mail = await until('the paid e-mail', async () => {
+      const { rows } = await sql.query(`SELECT recipient, subject, body, status FROM notification_service.notifications WHERE order_id = $1 AND kind = 'PAYMENT_CAPTURED'`, [id]);
+      return rows[0]?.status === 'SENT' ? rows : undefined;
+    });
+    expect(mail).toEqual([{ recipient: 'buyer@example.com', subject: 'Order Status Update', body: `Your order ${id} has been successfully paid.`, status: 'SENT' }]);
+    const files = await readdir(join(dataDir, 'mailbox'));
+    const written = await Promise.all(files.map((f) => readFile(join(dataDir, 'mailbox', f), 'utf8')));
+    expect(written.filter((text) => text.includes(`Your order ${id} has been successfully paid.`))).toHaveLength(1);
+
+    const lock = await post('inventory-service', '/api/inventory/lock', { orderId: `LOCK-${id}`, items: [{ productId: sku, quantity: 1 }] }, service);
+    expect(lock).toEqual({ status: 200, body: { code: 200, message: 'Inventory locked successfully', locked: true } });
+    expect(await post('inventory-service', '/api/inventory/lock', { orderId: `LOCK2-${id}`, items: [{ productId: sku, quantity: 50 }] }, service)).toEqual({
+      status: 400,
+      body: { code: 400, message: 'Insufficient inventory', locked: false },
+    });
+    expect((await call('notification-service', 'PUT', '/v1/customers/123456/contact', admin, { email: 'buyer@example.com', preferredChannel: 'email' })).status).toBe(200);
+    const sent = await post('notification-service', '/api/notification/send', {
+      userId: '123456',
+      notificationType: 'email',
+      subject: 'Order Status Update',
+      message: `Your order ${id} has been successfully paid.`,
+    }, service);
+    expect(sent).toEqual({ status: 200, body: { code: 200, message: 'Notification sent successfully' } });
+  });
+
   it('an order survives SIGKILL of inventory-service and of payment-service mid-saga', async () => {
     const sku = await product(3);
     await stop('inventory-service', 'SIGKILL');
@@ -330,6 +385,31 @@ describe('multi-process mode over RabbitMQ', () => {
     start('order-service');
     await ready('order-service');
   }, 90_000);
+
+  it('readiness follows the broker connection: down while it is gone, up again without a restart; liveness stays up', async () => {
+    const probe = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${ports['inventory-service'].http}${path}`);
+      return { status: res.status, body: (await res.json()) as { details?: Record<string, { status: string; message?: string }> } };
+    };
+    // The services cannot log in again until the permissions are back.
+    rabbitmqctl('clear_permissions', '-p', VHOST, 'guest');
+    rabbitmqctl('close_all_connections', '-p', VHOST, 'readiness test');
+    try {
+      const down = await until('inventory-service not ready', async () => {
+        const ready = await probe('/health/ready');
+        return ready.status === 503 ? ready : undefined;
+      });
+      expect(down.body.details?.['broker:inventory-service']).toMatchObject({ status: 'down', message: expect.stringMatching(/not connected/) });
+      expect(down.body.details?.['inventory-service database']).toMatchObject({ status: 'up' });
+      expect((await probe('/health/live')).status).toBe(200);
+    } finally {
+      rabbitmqctl('set_permissions', '-p', VHOST, 'guest', '.*', '.*', '.*');
+    }
+    await Promise.all(SERVICES.map((s) => ready(s, 30_000)));
+    // And the saga runs again over the new connections.
+    const sku = await product(1);
+    await reservedOrder(sku);
+  });
 
   it('drains on SIGTERM: each service exits 0', async () => {
     for (const s of SERVICES) expect(await stop(s, 'SIGTERM')).toBe(0);

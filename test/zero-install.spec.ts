@@ -26,7 +26,6 @@ const ORDER_SERVICE = 'dist/apps/order-service/src/main.js';
 const DEV_TOKEN = 'dist/scripts/dev-token.js';
 const ORDER_GRPC_SERVICE = 'oms.v1.OrderService';
 
-const BUILD_TIMEOUT_MS = 60_000;
 /** First start initialises a PostgreSQL cluster (initdb), then migrates and seeds. */
 const STARTUP_TIMEOUT_MS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -165,12 +164,6 @@ function run(script: string, args: readonly string[], env: Env, timeoutMs = STEP
   });
 }
 
-async function build(): Promise<void> {
-  const swc = path.join(ROOT, 'node_modules/@swc/cli/bin/swc.js');
-  const args = ['apps', 'libs', 'scripts', '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/test/**'];
-  const result = await run(swc, args, { ...process.env }, BUILD_TIMEOUT_MS);
-  if (result.code !== 0) throw new Error(`build failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-}
 
 async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
@@ -400,10 +393,6 @@ async function waitUntilNotListening(port: number, timeoutMs: number): Promise<b
 }
 
 // ---------------------------------------------------------------------------------------------
-
-beforeAll(async () => {
-  await build();
-}, BUILD_TIMEOUT_MS);
 
 describe('npm start without DATABASE_URL (zero-install, embedded PostgreSQL)', () => {
   let dataDir: string;
