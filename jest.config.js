@@ -1,4 +1,6 @@
 /** Jest runs the TypeScript sources as native ES modules (Nest 12 is ESM-only). */
+import { POSTGRES_BINARIES_PACKAGE, reachablePostgresBinaries } from './libs/database/src/embedded-postgres.ts';
+
 const swc = JSON.parse((await import('node:fs')).readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
 delete swc.$schema;
 
@@ -9,6 +11,8 @@ export default {
   moduleNameMapper: {
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // As root in a private checkout, the embedded PostgreSQL binaries are used from a reachable copy.
+    ...binariesCopy(),
   },
   testMatch: [
     '<rootDir>/apps/**/*.spec.ts',
@@ -23,3 +27,8 @@ export default {
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
 };
+
+function binariesCopy() {
+  const entry = reachablePostgresBinaries();
+  return entry ? { [`^${POSTGRES_BINARIES_PACKAGE}$`]: entry } : {};
+}

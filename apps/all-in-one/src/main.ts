@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadOrCreateDevSecret } from '#libs/auth';
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from '#libs/database';
+import { reachableClusterDir, startEmbeddedPostgres, type EmbeddedPostgresServer } from '#libs/database';
 import {
   ConfigError as NotificationConfigError,
   loadNotificationServiceConfig,
@@ -47,8 +47,9 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedPostgresServer | undefined;
   if (useEmbedded) {
-    console.log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${dataDir}/pg) ...`);
-    embedded = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'pg'), port: pgPort, persistent: true });
+    const clusterDir = reachableClusterDir(resolve(dataDir, 'pg'));
+    console.log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${clusterDir}) ...`);
+    embedded = await startEmbeddedPostgres({ dataDir: clusterDir, port: pgPort, persistent: true });
   }
   const devSecret = !process.env.OMS_JWT_SECRET;
   if (devSecret) process.env.OMS_JWT_SECRET = loadOrCreateDevSecret(dataDir);

