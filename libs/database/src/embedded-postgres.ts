@@ -216,7 +216,7 @@ export function reachablePostgresBinaries(): string | undefined {
   const packageDir = path.dirname(path.dirname(entry));
   if (reachableByOthers(packageDir)) return undefined;
   const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  const copy = path.join(tmpdir(), `oms-${POSTGRES_BINARIES_PACKAGE.replace('/', '-')}-${version}`);
+  const copy = path.join(tmpdir(), `oms-${POSTGRES_BINARIES_PACKAGE.replace('@', '').replace('/', '-')}-${version}`);
   if (!existsSync(path.join(copy, 'package.json'))) {
     // Copied aside, then renamed: a half-finished copy is never taken for a whole one.
     const partial = `${copy}.${process.pid}.partial`;
