@@ -101,6 +101,15 @@ describe('JwtVerifier: HS256 (OMS_JWT_SECRET)', () => {
     await expect(verifier.verify(await hs256(valid({ exp: now() - 2 })))).resolves.toMatchObject({ subject: 'alice' });
   });
 
+  it('a token verified once is refused again once it expires (the verified-token cache ends with exp)', async () => {
+    const strict = new JwtVerifier({ hs256Secret: SECRET, clockToleranceSec: 0 });
+    const token = await hs256(valid({ exp: now() + 1 }));
+    expect((await strict.verify(token)).subject).toBe('alice');
+    expect((await strict.verify(token)).subject).toBe('alice');
+    await new Promise((resolve) => setTimeout(resolve, 1_100 + (1000 - (Date.now() % 1000))));
+    expect(await refusal(strict, token)).toBe('token expired');
+  });
+
   it('refuses a token not valid yet (nbf in the future)', async () => {
     expect(await refusal(verifier, await hs256(valid({ nbf: now() + 600 })))).toBe("token claim 'nbf' invalid");
   });

@@ -8,6 +8,7 @@ import {
   type FlattenedJWSInput,
   type JWTVerifyOptions,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { AuthenticationError } from './auth.errors.js';
 import { principalFromClaims, type Principal } from './principal.js';
 import { loadOrCreateDevSecret } from './dev-token.js';
@@ -40,6 +41,13 @@ export interface JwtVerifierEnvOptions {
 type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey | Uint8Array>;
 
 const DEFAULT_CLOCK_TOLERANCE_SEC = 5;
+/**
+ * A verified token is remembered for at most this long (and never past its `exp`): a client
+ * sends the same bearer token with every request, and the signature check is a measurable share
+ * of a CreateOrder's CPU. Short, so a key removed from the JWKS stops being honoured soon.
+ */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKENS_MAX = 10_000;
 
 /** Maps jose failures to safe, token-free messages. */
 function toAuthenticationError(err: unknown): AuthenticationError {
@@ -79,6 +87,7 @@ export class JwtVerifier {
   private readonly rsaKey?: Promise<CryptoKey>;
   private readonly jwks?: KeyResolver;
   private readonly options: JWTVerifyOptions;
+  private readonly verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS_MAX, ttlAutopurge: false });
 
   constructor(config: JwtVerifierConfig) {
     if (config.hs256Secret) this.secret = new TextEncoder().encode(config.hs256Secret);
@@ -138,10 +147,15 @@ export class JwtVerifier {
 
   /** Verifies `token` (without the `Bearer ` prefix). Throws {@link AuthenticationError}. */
   async verify(token: string): Promise<Principal> {
+    const remembered = this.verified.get(token);
+    if (remembered) return remembered;
     try {
       const { payload } = await jwtVerify(token, this.resolveKey, this.options);
       const principal = principalFromClaims(payload);
       if (!principal) throw new AuthenticationError("token claim 'sub' invalid");
+      // `exp` is required; the entry ends with the token (before its tolerance) or the TTL.
+      const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, (payload.exp ?? 0) * 1000 - Date.now());
+      if (ttl > 0) this.verified.set(token, principal, { ttl });
       return principal;
     } catch (err) {
       throw toAuthenticationError(err);

@@ -6,7 +6,7 @@ import type { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire, registerHooks } from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -192,7 +192,8 @@ function serveBinariesFromReachablePlace(): void {
   const entry = reachablePostgresBinaries();
   if (!entry) return;
   const url = pathToFileURL(entry).href;
-  registerHooks({
+  // Looked up when needed (Node >= 22.15), not imported by name: older runtimes still load this file.
+  nodeModule.registerHooks({
     resolve: (specifier, context, nextResolve) =>
       specifier === POSTGRES_BINARIES_PACKAGE ? { url, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
   });
