@@ -99,24 +99,30 @@ export class TransactionRunner {
    * Inside a transaction: runs `fn` under a SAVEPOINT and, if it throws, rolls back to it (keeping
    * the transaction usable) and rethrows. Outside one: the same as `run()`, whose rollback
    * undoes just as much.
+   *
+   * `prelude` is SQL without parameters sent in the same round trip, before the SAVEPOINT (outside
+   * it: a rollback to the savepoint does not undo it). A savepoint whose work succeeded is not
+   * released: COMMIT releases it anyway, and a RELEASE would cost a round trip.
    */
-  async savepoint<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async savepoint<T>(fn: (manager: EntityManager) => Promise<T>, prelude?: string): Promise<T> {
     const current = this.current();
-    if (!current) return this.run(fn);
+    if (!current) {
+      return this.run(async (manager) => {
+        if (prelude) await manager.query(prelude);
+        return fn(manager);
+      });
+    }
     const name = `sp_${++current.savepoints}`;
     const callbacksBefore = current.afterCommit.length;
-    await current.manager.query(`SAVEPOINT ${name}`);
-    let result: T;
+    await current.manager.query(prelude ? `${prelude}; SAVEPOINT ${name}` : `SAVEPOINT ${name}`);
     try {
-      result = await fn(current.manager);
+      return await fn(current.manager);
     } catch (error) {
       await current.manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
       // What was rolled back must not be announced.
       current.afterCommit.length = callbacksBefore;
       throw error;
     }
-    await current.manager.query(`RELEASE SAVEPOINT ${name}`);
-    return result;
   }
 
   /** The ambient transaction's manager, or the DataSource's (autocommit) manager. */

@@ -50,11 +50,8 @@ export class IdempotencyStore {
 
   async once<T>(id: IdempotencyScope, work: () => Promise<T>): Promise<T> {
     const answer = await this.tx.run(async (manager) => {
-      await manager.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.options.waitMs))}`);
       const previous = await this.claim(manager, id);
       if (previous) return previous;
-      // The wait limit is for the claim only, not for the locks the command itself waits for.
-      await manager.query('SET LOCAL lock_timeout TO DEFAULT');
       const outcome = await this.attempt(work);
       await manager.query(
         `UPDATE ${this.table} SET status = 'COMPLETED', response = $3 WHERE scope = $1 AND key = $2`,
@@ -91,11 +88,15 @@ export class IdempotencyStore {
   private async claim(manager: EntityManager, id: IdempotencyScope): Promise<StoredAnswer | undefined> {
     let rows: { request_hash: string; status: string; response: StoredAnswer | null; expired: boolean }[];
     try {
+      // The wait limit (a SET LOCAL lock_timeout, made in the row source so that it costs no
+      // round trip of its own) is in force when the insert meets a duplicate in flight and waits
+      // for its commit; `attempt` lifts it before the command runs.
       const inserted: unknown[] = await manager.query(
         `INSERT INTO ${this.table} (scope, key, request_hash, status, expires_at)
-         VALUES ($1, $2, $3, 'IN_PROGRESS', now() + make_interval(hours => $4))
+         SELECT $1, $2, $3, 'IN_PROGRESS', now() + make_interval(hours => $4)
+           FROM (SELECT set_config('lock_timeout', $5, true)) AS wait_limit
          ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [id.scope, id.key, id.requestHash, this.options.retentionHours],
+        [id.scope, id.key, id.requestHash, this.options.retentionHours, String(Math.max(1, Math.floor(this.options.waitMs)))],
       );
       if (inserted.length > 0) return undefined;
       rows = await manager.query(
@@ -125,10 +126,13 @@ export class IdempotencyStore {
     return row.response;
   }
 
-  /** Runs the work under a savepoint so a refused command leaves only the stored answer behind. */
+  /**
+   * Runs the work under a savepoint so a refused command leaves only the stored answer behind.
+   * The claim's wait limit is lifted first: it is not for the locks the command itself waits for.
+   */
   private async attempt(work: () => Promise<unknown>): Promise<StoredAnswer> {
     try {
-      return { result: await this.tx.savepoint(() => work()) };
+      return { result: await this.tx.savepoint(() => work(), 'SET LOCAL lock_timeout TO DEFAULT') };
     } catch (error) {
       if (!(error instanceof DomainError) || this.options.transientCodes.includes(error.code)) throw error;
       const violations = (error as { violations?: { field: string; description: string }[] }).violations;
