@@ -176,39 +176,61 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let consecutiveErrors = 0;
+    // An idle relay polls with one autocommit look instead of a 4-statement transaction; after a
+    // nudge (a commit of this process) or a batch that found rows, it goes straight to work.
+    let lookFirst = false;
     while (!this.stopping) {
-      let more: boolean;
+      let more = false;
+      let found = true;
       try {
-        const { selected, published } = await this.batch();
+        if (lookFirst) found = await this.anyDue();
+        if (found) {
+          const { selected, published } = await this.batch();
+          found = selected > 0;
+          // A full batch that made progress means more may be due now; anything else waits.
+          more = selected >= this.batchSize && published > 0;
+        }
         consecutiveErrors = 0;
-        // A full batch that made progress means more may be due now; anything else waits.
-        more = selected >= this.batchSize && published > 0;
       } catch (error) {
         consecutiveErrors++;
         this.logger.warn?.({ err: error, schema: this.schema }, 'outbox relay batch failed; retrying');
         await this.pause(Math.min(this.idleMs * 2 ** consecutiveErrors, 30_000), false);
+        lookFirst = false;
         continue;
       }
-      if (!more) await this.pause(this.idleMs, true);
+      lookFirst = false;
+      if (!more) lookFirst = !(await this.pause(this.idleMs, true)) && !found;
     }
   }
 
-  /** Sleeps `ms`, or less if stopped or (when `wakeOnNudge`) nudged, including before the call. */
-  private pause(ms: number, wakeOnNudge: boolean): Promise<void> {
+  /** Whether any row is due, in one autocommit statement (the idle poll). */
+  private async anyDue(): Promise<boolean> {
+    const rows = (await this.options.dataSource.query(
+      `SELECT 1 FROM ${this.schema}.outbox WHERE published_at IS NULL AND next_attempt_at <= now() LIMIT 1`,
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
+   * Sleeps `ms`, or less if stopped or (when `wakeOnNudge`) nudged, including before the call.
+   * @returns whether a nudge ended it
+   */
+  private pause(ms: number, wakeOnNudge: boolean): Promise<boolean> {
     if (this.stopping || (wakeOnNudge && this.nudged)) {
+      const nudged = this.nudged;
       this.nudged = false;
-      return Promise.resolve();
+      return Promise.resolve(nudged);
     }
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
+    return new Promise<boolean>((resolve) => {
+      const done = (byNudge: boolean): void => {
         clearTimeout(timer);
         this.wake = undefined;
         this.nudged = false;
-        resolve();
+        resolve(byNudge);
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => done(false), ms);
       this.wake = () => {
-        if (this.stopping || wakeOnNudge) done();
+        if (this.stopping || wakeOnNudge) done(!this.stopping);
       };
     });
   }
