@@ -38,11 +38,24 @@ export interface RecordedEvent {
   readonly body: any;
 }
 
+/** Where PostgreSQL (the cluster's database) and RabbitMQ (the cluster's vhost) are reached. */
+export interface ServiceUrls {
+  readonly databaseUrl: string;
+  readonly amqpUrl: string;
+}
+
 export interface ClusterOptions {
   /** Replicas per service (default 1 each). */
   readonly replicas?: Partial<Record<Service, number>>;
   /** Environment of every service. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * How the services reach PostgreSQL and RabbitMQ, given the direct URLs (which name the
+   * cluster's fresh database and vhost): e.g. through a fault-injecting proxy. The test's own
+   * side (the `sql` pool, the migration, the event recorder) keeps the direct URLs, so a fault
+   * meant for the services never blinds the test.
+   */
+  readonly serviceUrls?: (direct: ServiceUrls) => ServiceUrls | Promise<ServiceUrls>;
 }
 
 export class ServiceCluster {
@@ -54,6 +67,8 @@ export class ServiceCluster {
     readonly vhost: string,
     readonly env: NodeJS.ProcessEnv,
     readonly replicas: Replica[],
+    /** The cluster's vhost, reached directly (whatever `serviceUrls` gave the services). */
+    readonly amqpUrl: string,
     private readonly dataDir: string,
     private events$?: amqp.ChannelModel,
   ) {}
@@ -72,11 +87,13 @@ export class ServiceCluster {
       }
     }
     const payment = replicas.find((r) => r.service === 'payment-service')!;
+    const direct: ServiceUrls = { databaseUrl: db.url, amqpUrl: `${AMQP_BASE}/${vhost}` };
+    const routed = (await options.serviceUrls?.(direct)) ?? direct;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      AMQP_URL: `${AMQP_BASE}/${vhost}`,
+      DATABASE_URL: routed.databaseUrl,
+      AMQP_URL: routed.amqpUrl,
       OMS_JWT_SECRET: SECRET,
       OMS_SIGNING_SECRET: 'service-cluster-signing-0123456789abcdef',
       OMS_GATEWAY_LATENCY_MS: '20',
@@ -86,8 +103,8 @@ export class ServiceCluster {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
-    execFileSync(process.execPath, ['dist/scripts/migrate.js'], { cwd: ROOT, env, stdio: 'ignore' });
-    const cluster = new ServiceCluster(db, sql, vhost, env, replicas, dataDir);
+    execFileSync(process.execPath, ['dist/scripts/migrate.js'], { cwd: ROOT, env: { ...env, DATABASE_URL: direct.databaseUrl }, stdio: 'ignore' });
+    const cluster = new ServiceCluster(db, sql, vhost, env, replicas, direct.amqpUrl, dataDir);
     await cluster.recordEvents();
     for (const replica of replicas) cluster.startReplica(replica);
     await Promise.all(replicas.map((r) => cluster.ready(r)));
@@ -182,7 +199,9 @@ export class ServiceCluster {
   }
 
   private async recordEvents(): Promise<void> {
-    const connection = await amqp.connect(this.env.AMQP_URL!);
+    const connection = await amqp.connect(this.amqpUrl);
+    // A broker restart closes it (recording stops there); unheard, that 'error' would crash the test.
+    connection.on('error', () => undefined);
     const channel = await connection.createChannel();
     await channel.assertExchange('oms.events', 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true });
