@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadEdgeSecurityConfig, type EdgeSecurityConfig } from './edge-security.config.js';
 import { HTTP_SECURITY_HEADERS, helmet } from './http-security.js';
 import { tolerateMalformedGrpcRequests } from './request-sanity.js';
-import { inFlightRequests } from './in-flight-requests.js';
+import { countHttpRequests, inFlightRequests } from './in-flight-requests.js';
 import { coordinateShutdown, loadShutdownConfig, type ShutdownConfig } from './shutdown.js';
 import { processMetrics, recordHttpMetrics } from '#libs/metrics';
 
@@ -130,25 +130,7 @@ interface FastifyHooks {
 function watchHttpRequests(fastify: unknown, lifecycle: ServiceLifecycle): void {
   const hooks = fastify as FastifyHooks;
   recordHttpMetrics(fastify as Parameters<typeof recordHttpMetrics>[0], processMetrics());
-  const inFlight = inFlightRequests();
-  const tickets = new WeakMap<object, number>();
-  hooks.addHook('onRequest', ((request: object, _reply: unknown, done: () => void) => {
-    tickets.set(request, inFlight.begin());
-    done();
-  }) as never);
-  const end = (request: object) => {
-    const ticket = tickets.get(request);
-    if (ticket !== undefined) inFlight.end(ticket);
-    tickets.delete(request);
-  };
-  hooks.addHook('onResponse', ((request: object, _reply: unknown, done: () => void) => {
-    end(request);
-    done();
-  }) as never);
-  hooks.addHook('onRequestAbort', ((request: object, done: () => void) => {
-    end(request);
-    done();
-  }) as never);
+  countHttpRequests(fastify, inFlightRequests());
   hooks.addHook('onSend', ((_request: unknown, reply: { header(name: string, value: string): unknown }, payload: unknown, done: (error: null, payload: unknown) => void) => {
     if (lifecycle.phase === 'draining') reply.header('connection', 'close');
     done(null, payload);

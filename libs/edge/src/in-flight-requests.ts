@@ -58,7 +58,59 @@ export function inFlightRequests(): InFlightRequests {
   return shared;
 }
 
-/** Counts gRPC calls (HTTP requests are counted by Fastify hooks, which also see 404s and 413s). */
+/** The part of a Fastify instance the counting needs (kept structural: libs/edge has no Fastify types). */
+interface FastifyLike {
+  addHook(name: string, hook: (...args: never[]) => unknown): unknown;
+}
+interface RawResponse {
+  readonly destroyed: boolean;
+  readonly writableFinished: boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Counts every HTTP request (404s and 413s too) from its arrival until its handler is done and
+ * its response finished, or its client gone. A request whose client disconnects while the
+ * handler runs gets neither Fastify's onResponse nor its onRequestAbort (that one fires only
+ * while the body is being read): it is counted until the handler sends (into the closed socket),
+ * so a shutdown waits for the work, and a leaked count never holds every later shutdown up.
+ */
+export function countHttpRequests(fastify: unknown, inFlight: InFlightRequests): void {
+  const hooks = fastify as FastifyLike;
+  const tickets = new WeakMap<object, { ticket: number; sent: boolean; closed: boolean }>();
+  const end = (request: object) => {
+    const entry = tickets.get(request);
+    if (entry) inFlight.end(entry.ticket);
+    tickets.delete(request);
+  };
+  hooks.addHook('onRequest', ((request: object, reply: { raw: RawResponse }, done: () => void) => {
+    const entry = { ticket: inFlight.begin(), sent: false, closed: false };
+    tickets.set(request, entry);
+    reply.raw.once('close', () => {
+      entry.closed = true;
+      if (entry.sent || reply.raw.writableFinished) end(request);
+    });
+    done();
+  }) as never);
+  hooks.addHook('onSend', ((request: object, reply: { raw: RawResponse }, payload: unknown, done: (error: null, payload: unknown) => void) => {
+    const entry = tickets.get(request);
+    if (entry) {
+      entry.sent = true;
+      if (entry.closed || reply.raw.destroyed) end(request);
+    }
+    done(null, payload);
+  }) as never);
+  hooks.addHook('onResponse', ((request: object, _reply: unknown, done: () => void) => {
+    end(request);
+    done();
+  }) as never);
+  hooks.addHook('onRequestAbort', ((request: object, done: () => void) => {
+    end(request);
+    done();
+  }) as never);
+}
+
+/** Counts gRPC calls (HTTP requests: {@link countHttpRequests}). */
 @Injectable()
 export class GrpcInFlightInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -11,4 +11,4 @@ export { RATE_LIMITED, RATE_LIMIT_EXEMPT_PATHS, RateLimitGuard, SkipRateLimit } 
 export { RateLimitModule } from './rate-limit.module.js';
 export { MAX_REQUEST_DEPTH, MalformedGrpcRequest, RequestSanityInterceptor, requestProblem } from './request-sanity.js';
 export { DEFAULT_SHUTDOWN, coordinateShutdown, loadShutdownConfig, readShutdownConfig, type ShutdownConfig, type ShutdownParts } from './shutdown.js';
-export { InFlightRequests, inFlightRequests } from './in-flight-requests.js';
+export { countHttpRequests, InFlightRequests, inFlightRequests } from './in-flight-requests.js';
