@@ -1,4 +1,5 @@
 import { DataSource, MigrationExecutor, type EntitySchema, type MigrationInterface } from 'typeorm';
+import { PreparedStatementsClient, preparedStatementsFromEnv } from './prepared-statements.js';
 
 /** An entity or migration class. */
 export type ClassType<T = object> = new (...args: never[]) => T;
@@ -17,6 +18,8 @@ export interface DataSourceConfig {
   readonly poolSize?: number;
   /** Shown in `pg_stat_activity`; defaults to `oms:<schema>`. */
   readonly applicationName?: string;
+  /** Named prepared statements ({@link PreparedStatementsClient}); defaults to `OMS_PG_PREPARED_STATEMENTS` (on). */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createDataSource(config: DataSourceConfig): DataSource {
     poolSize: config.poolSize ?? 10,
     applicationName: config.applicationName ?? `oms:${config.schema}`,
     logging: false,
+    ...((config.preparedStatements ?? preparedStatementsFromEnv()) && { extra: { Client: PreparedStatementsClient } }),
   });
 }
 
