@@ -33,6 +33,7 @@ export class PreparedStatementsClient extends pg.Client {
   private readonly preparedNames = new Set<string>();
 
   // pg's query() has a dozen overloads; this passes everything through but the (text, values) form.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads return Promise or void
   override query(config: unknown, values?: unknown, callback?: unknown): any {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
       const name = statementName(config);
