@@ -11,6 +11,8 @@ import { ReserveStockCommand } from '../../../application/commands/reserve-stock
 import { ReserveStockHandler } from '../../../application/commands/reserve-stock/reserve-stock.handler.js';
 import { UpsertProductCommand } from '../../../application/commands/upsert-product/upsert-product.command.js';
 import { UpsertProductHandler } from '../../../application/commands/upsert-product/upsert-product.handler.js';
+import { Money } from '../../../domain/money.js';
+import { Product } from '../../../domain/product.aggregate.js';
 import type { ReservationItem } from '../../../domain/reservation.aggregate.js';
 import { Reservation } from '../../../domain/reservation.aggregate.js';
 import { DEMO_CATALOG, seedDemoCatalog } from './demo-catalog.seed.js';
@@ -20,6 +22,7 @@ import { TypeOrmReservationRepository } from './typeorm-reservation.repository.j
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 const T0 = new Date('2030-01-01T00:00:00.000Z');
+const T1 = new Date('2030-01-02T03:04:05.678Z');
 
 describe('inventory-service persistence (PostgreSQL)', () => {
   let db: TestDataSource;
@@ -84,6 +87,95 @@ describe('inventory-service persistence (PostgreSQL)', () => {
       second.hold(5, T0);
       await expect(unitOfWork.run(() => products.update([second]))).rejects.toBeInstanceOf(ConcurrentModificationError);
       expect(await stockOf('CM-1')).toEqual({ stock: 10, reserved: 1 });
+    });
+
+    it('writes several products in one update, each guarded by the version it was read at', async () => {
+      await upsert('MU-A', 10);
+      await upsert('MU-B', 10);
+      const written = await unitOfWork.run(async () => {
+        const held = await products.lockBySkus(['MU-B', 'MU-A']);
+        held.get('MU-A')!.replace({ name: 'Renamed', unitPrice: Money.of(250n, 'EUR'), stock: 7 }, T1);
+        held.get('MU-B')!.hold(3, T1);
+        await products.update(held.values());
+        return [...held.values()].map((p) => p.toSnapshot());
+      });
+      const stored = await unitOfWork.run(() => products.lockBySkus(['MU-A', 'MU-B']));
+      expect([...stored.values()].map((p) => p.toSnapshot())).toEqual(written);
+
+      // Both read at the same versions; then MU-B (second in the update) changes under them.
+      const [a, b] = await products.findBySkus(['MU-A', 'MU-B']).then((ps) => ['MU-A', 'MU-B'].map((sku) => ps.find((p) => p.sku === sku)!));
+      const [other] = await products.findBySkus(['MU-B']);
+      other!.hold(1, T1);
+      await unitOfWork.run(() => products.update([other!]));
+      a!.hold(1, T1);
+      b!.hold(1, T1);
+      await expect(unitOfWork.run(() => products.update([a!, b!]))).rejects.toThrow(new ConcurrentModificationError('product MU-B'));
+      expect(a!.isDirty && b!.isDirty).toBe(true);
+      expect(await stockOf('MU-A')).toEqual({ stock: 7, reserved: 0 });
+      expect(await stockOf('MU-B')).toEqual({ stock: 10, reserved: 4 });
+    });
+
+    it('writes one product given twice in a row, each write guarded by the one before', async () => {
+      await upsert('TW-1', 10);
+      const [first] = await products.findBySkus(['TW-1']);
+      first!.hold(1, T1);
+      const then = Product.restore(first!.toSnapshot());
+      then.hold(2, T1);
+      await unitOfWork.run(() => products.update([first!, then]));
+      expect(await stockOf('TW-1')).toEqual({ stock: 10, reserved: 3 });
+      expect(first!.isDirty || then.isDirty).toBe(false);
+    });
+
+    it('refuses a stale reservation write with ConcurrentModificationError and writes nothing', async () => {
+      await upsert('RS-1', 10);
+      await reserve('rs-order', [{ sku: 'RS-1', qty: 2 }]);
+      const load = async () => {
+        const r = (await unitOfWork.run(() => reservations.lockByOrderId('rs-order')))!;
+        return { r, held: new Map((await products.findBySkus(['RS-1'])).map((p) => [p.sku, p])) };
+      };
+      const first = await load();
+      const second = await load();
+      first.r.release(first.held, 'first', T1);
+      await unitOfWork.run(() => reservations.update(first.r));
+
+      second.r.release(second.held, 'second', T1);
+      await expect(unitOfWork.run(() => reservations.update(second.r))).rejects.toThrow(new ConcurrentModificationError('reservation rs-order'));
+      const stored = (await unitOfWork.run(() => reservations.lockByOrderId('rs-order')))!;
+      expect(stored.toSnapshot()).toEqual(first.r.toSnapshot());
+      expect(stored.toSnapshot()).toMatchObject({ status: 'RELEASED', statusReason: 'first', version: 2, updateTime: T1 });
+    });
+
+    it('locks products in sku order, whatever order the rows are stored in', async () => {
+      // Stored B before A; with index scans off the rows come in that physical order unless sorted.
+      await upsert('LO-B', 10);
+      await upsert('LO-A', 10);
+      const holder = dataSource.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query(`SELECT 1 FROM inventory_service.products WHERE sku = 'LO-B' FOR UPDATE`);
+        const locking = unitOfWork.run(async () => {
+          await tx.manager().query('SET LOCAL enable_indexscan = off');
+          await tx.manager().query('SET LOCAL enable_bitmapscan = off');
+          return products.lockBySkus(['LO-B', 'LO-A']);
+        });
+        // Wait until it queues behind LO-B: by then it must already hold LO-A.
+        const waiting = async () => {
+          const [{ n }] = await dataSource.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return n as number;
+        };
+        for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(await waiting()).toBe(1);
+        const free = await dataSource.query(`SELECT sku FROM inventory_service.products WHERE sku = 'LO-A' FOR UPDATE SKIP LOCKED`);
+        expect(free).toEqual([]);
+        await holder.commitTransaction();
+        expect([...(await locking).keys()]).toEqual(['LO-A', 'LO-B']);
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+      }
     });
 
     it('keeps 0 <= reserved <= stock in the table itself', async () => {
