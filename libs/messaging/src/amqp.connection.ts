@@ -35,7 +35,17 @@ export async function connectAmqp(options: AmqpConnectionOptions): Promise<Recov
       maxRetries: Infinity,
       initialMaxRetries: options.initialMaxRetries ?? 5,
       waitForConnect: false,
-      ...(options.setup ? { setup: options.setup } : {}),
+      setup: async (model: ChannelModel) => {
+        // amqplib's recovery listens for a new connection's 'error' only once setup has
+        // succeeded: a connection lost during setup (a reset while the topology is declared)
+        // emitted an 'error' nobody heard, which crashed the process. Heard from the first moment
+        // here; the failed setup itself makes recovery close it and try again.
+        const duringSetup = (error: Error) => logger.warn?.({ err: error, connection: options.name }, 'AMQP connection lost during setup; reconnecting');
+        model.on('error', duringSetup);
+        await options.setup?.(model);
+        // From here on recovery listens, and re-emits on `connection` (logged below).
+        model.off('error', duringSetup);
+      },
     },
   });
   // Without listeners an 'error' event would throw; these are logged, recovery does the rest.

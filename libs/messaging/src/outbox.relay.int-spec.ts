@@ -251,6 +251,26 @@ describe('OutboxRelay', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('after a batch with rows, lets the commits of the next lingerMs gather into one batch', async () => {
+    const batches: string[][] = [];
+    const fake = new FakePublisher();
+    const recording = new (class extends MessagePublisher {
+      async publish(batch: readonly PublishedMessage[]): Promise<PublishResult[]> {
+        batches.push(batch.map((m) => (m.payload as { seq: number }).seq.toString()));
+        return fake.publish(batch);
+      }
+    })();
+    const r = relay({ publisher: recording, idleMs: 60_000, lingerMs: 400 });
+    r.start();
+    await sleep(50); // first (empty) poll done, now idle
+    await writer.append([msg('L', 1)]);
+    await eventually(async () => batches.length === 1, 2_000, 'the first publish'); // at once: the relay was idle
+    // Three commits, three nudges; three aggregates, as one aggregate's rows go out one per wave.
+    for (const seq of [2, 3, 4]) await writer.append([msg(`L${seq}`, seq)]);
+    await eventually(async () => fake.published.length === 4, 3_000, 'the lingered publish');
+    expect(batches).toEqual([['1'], ['2', '3', '4']]);
+  });
+
   it('stop() lets the batch in progress finish and commit', async () => {
     const slow = new FakePublisher();
     slow.delayMs = 300;

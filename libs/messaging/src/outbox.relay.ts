@@ -19,6 +19,12 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Pause between polls when there was nothing (more) to do (default 200 ms); a nudge cuts it short. */
   readonly idleMs?: number;
+  /**
+   * After a batch that found rows, how long to let more commits gather before the next one
+   * (default 5 ms). Under load, a pass per commit would cost its 7 statements for one or two rows;
+   * the first message after a quiet spell still goes at once.
+   */
+  readonly lingerMs?: number;
   /** Failed attempts after which a row is parked until {@link OutboxRelay.retryParked} (default 25). */
   readonly maxAttempts?: number;
   /** First retry delay of a failed row (default 1 s); doubles per attempt. */
@@ -90,6 +96,7 @@ export class OutboxRelay {
   private readonly schema: string;
   private readonly batchSize: number;
   private readonly idleMs: number;
+  private readonly lingerMs: number;
   private readonly maxAttempts: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
@@ -104,6 +111,7 @@ export class OutboxRelay {
     this.schema = assertSchemaName(options.schema);
     this.batchSize = positive(options.batchSize ?? 100, 'batchSize');
     this.idleMs = options.idleMs ?? 200;
+    this.lingerMs = options.lingerMs ?? 5;
     this.maxAttempts = positive(options.maxAttempts ?? 25, 'maxAttempts');
     this.backoffBaseMs = options.backoffBaseMs ?? 1000;
     this.backoffMaxMs = options.backoffMaxMs ?? 5 * 60_000;
@@ -199,7 +207,9 @@ export class OutboxRelay {
         continue;
       }
       lookFirst = false;
-      if (!more) lookFirst = !(await this.pause(this.idleMs, true)) && !found;
+      if (more) continue;
+      if (found && this.lingerMs > 0) await this.pause(this.lingerMs, false);
+      lookFirst = !(await this.pause(this.idleMs, true)) && !found;
     }
   }
 
@@ -217,15 +227,16 @@ export class OutboxRelay {
    */
   private pause(ms: number, wakeOnNudge: boolean): Promise<boolean> {
     if (this.stopping || (wakeOnNudge && this.nudged)) {
-      const nudged = this.nudged;
-      this.nudged = false;
+      const nudged = wakeOnNudge && this.nudged;
+      if (wakeOnNudge) this.nudged = false;
       return Promise.resolve(nudged);
     }
     return new Promise<boolean>((resolve) => {
       const done = (byNudge: boolean): void => {
         clearTimeout(timer);
         this.wake = undefined;
-        this.nudged = false;
+        // A pause that a nudge cannot end (a linger, a backoff) keeps the nudge for the next one.
+        if (wakeOnNudge) this.nudged = false;
         resolve(byNudge);
       };
       const timer = setTimeout(() => done(false), ms);
