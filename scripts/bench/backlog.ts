@@ -87,6 +87,9 @@ export function startSampling(probe: BacklogProbe, everyMs = 1000): { stop(): Pr
       await sleep(everyMs);
     }
   })();
+  // A failed sample (e.g. the broker closed the probe's connection) is reported by stop(), where
+  // the phase fails and the bench cleans up; left unhandled until then it would kill the process.
+  loop.catch(() => undefined);
   return {
     async stop() {
       stopped = true;

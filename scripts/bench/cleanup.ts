@@ -25,8 +25,19 @@ export function runCleanup(): Promise<void> {
   return running;
 }
 
-/** On SIGINT/SIGTERM: clean up, then exit 130/143. A second signal exits at once. */
+/**
+ * On SIGINT/SIGTERM: clean up, then exit 130/143. A second signal exits at once. An error nobody
+ * handled also cleans up (then exit 1): services, database and vhost are never left behind.
+ */
 export function cleanupOnSignals(): void {
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      console.error(`${event}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (running) process.exit(1);
+      console.error('stopping everything the bench started ...');
+      void runCleanup().finally(() => process.exit(1));
+    });
+  }
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
       if (running) process.exit(code);
