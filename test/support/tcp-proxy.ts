@@ -91,12 +91,13 @@ export class TcpProxy {
     await closed;
   }
 
-  /** The latency of the next chunk, in ms. */
+  /** The latency of the next chunk, in ms (asked by the links' pipes). */
   nextLatency(): number {
     const { minMs, maxMs } = this.latency;
     return minMs + (maxMs - minMs) * this.random();
   }
 
+  /** Called by a link once both its sides are closed. */
   forget(link: Link): void {
     this.links.delete(link);
   }
