@@ -37,7 +37,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'saga-warmup': { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
-    'saga-concurrency': { type: 'string', default: '8' },
+    'saga-concurrency': { type: 'string', default: '32' },
     'pg-clients': { type: 'string', default: '16' },
     customers: { type: 'string', default: '100' },
     skus: { type: 'string', default: '50' },
