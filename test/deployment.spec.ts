@@ -16,7 +16,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { createTestDatabase, type TestDatabase } from '#libs/testing';
-import { freePort } from './support/service-cluster.js';
+import { freePort } from '#libs/testing';
 
 /**
  * The deployment files against their published schemas (Kubernetes' OpenAPI models, the Compose

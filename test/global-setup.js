@@ -3,10 +3,10 @@
 // Node 24 strips the types of embedded-postgres.ts itself (it uses erasable syntax only).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../libs/database/src/embedded-postgres.ts';
+import { freePort } from '../libs/testing/src/free-port.ts';
 
 /**
  * Jest global setup: gives every worker a PostgreSQL server in `DATABASE_URL`. A URL from the
@@ -24,17 +24,6 @@ export default async function globalSetup() {
   globalThis.__OMS_TEST_PG__ = { stop: server.stop, dir };
 }
 
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /**
  * Builds `dist/` once, before any worker starts: suites that run the built entry points as child

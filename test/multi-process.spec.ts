@@ -10,7 +10,8 @@ import amqp from 'amqplib';
 import { signDevToken } from '#libs/auth';
 import { createTestDatabase, type TestDatabase } from '#libs/testing';
 import pg from 'pg';
-import { freePort, rabbitmqctl, until } from './support/service-cluster.js';
+import { freePort } from '#libs/testing';
+import { rabbitmqctl, until } from './support/service-cluster.js';
 
 /**
  * The multi-process mode for real: the three services as separate Node processes (the built

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signDevToken } from '#libs/auth';
 import { onCleanup } from './cleanup.js';
-import { freePort, spawnNode, stopChild, waitFor, type CountingPool } from './infra.js';
+import { freePort } from '#libs/testing';
+import { spawnNode, stopChild, waitFor, type CountingPool } from './infra.js';
 
 /** The repository root (this file runs as dist/scripts/bench/system.js). */
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));

@@ -2,7 +2,7 @@ import { signDevToken } from '#libs/auth';
 import type { RunningApp } from '#libs/edge';
 import { createTestDatabase, type TestDatabase } from '#libs/testing';
 import pg from 'pg';
-import { freePort } from './support/order-service.harness.js';
+import { freePort } from '#libs/testing';
 import { startAllInOne } from '../src/all-in-one.app.js';
 
 export const JWT_SECRET = 'all-in-one-e2e-secret-0123456789abcdef';

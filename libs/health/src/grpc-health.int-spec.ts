@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -13,6 +12,7 @@ import { HealthModule } from './health.module.js';
 import { ReadinessMonitor } from './readiness-monitor.js';
 import { ReadinessRegistry } from './readiness-registry.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
+import { freePort } from '#libs/testing';
 
 const SERVICE = 'health_spec.v1.EchoService';
 
@@ -40,17 +40,6 @@ function check(client: HealthClient, service: string): Promise<string> {
     client.Check({ service }, { deadline: Date.now() + 2_000 }, (error, response) =>
       resolve(error ? grpc.status[error.code] : (response?.status ?? 'no response')),
     );
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
   });
 }
 

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -17,6 +16,7 @@ import {
   PinoNestLogger,
   RequestContext,
 } from '../src/index.js';
+import { freePort } from '#libs/testing';
 
 const protoPath = fileURLToPath(new URL('./fixtures/echo.proto', import.meta.url));
 
@@ -75,17 +75,6 @@ class ProbeController {
     this.nestLogger.log('inside grpc handler');
     return { correlationId: RequestContext.correlationId() };
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 describe('ObservabilityLoggerModule (hybrid HTTP + gRPC app)', () => {

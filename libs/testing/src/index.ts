@@ -1,2 +1,3 @@
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { createTestDataSource, type TestDataSource } from './test-data-source.js';
+export { freePort } from './free-port.js';

@@ -1,6 +1,5 @@
 import { Client, credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -8,7 +7,7 @@ import { signDevToken } from '#libs/auth';
 import { googleRpc, grpcLoaderOptions, PROTO_ROOT, protoFiles } from '#libs/contracts';
 import type { RunningApp } from '#libs/edge';
 import type { ObservabilityLoggerOptions } from '#libs/observability';
-import { createTestDatabase, type TestDatabase } from '#libs/testing';
+import { createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
 import { startAllInOne } from '../../src/all-in-one.app.js';
 
 export const JWT_SECRET = 'security-e2e-secret-with-enough-entropy-0123';
@@ -69,17 +68,6 @@ export interface GrpcOptions {
 /** Text that would show a client the inside of the server: SQL, stack frames, file paths, driver names. */
 export const INTERNALS =
   /\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET)\b|\brelation "|\bcolumn "|QueryFailedError|TypeORM|\bpg\b|stack|\bat [\w.<>]+ \(|\/work\/|node_modules|\.ts:\d+|\.js:\d+|order_service\.|inventory_service\.|payment_service\./i;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A base64url JWT segment of `value`. */
 const segment = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');

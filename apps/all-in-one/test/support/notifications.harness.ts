@@ -9,7 +9,7 @@ import { LocalSmsProvider } from '../../../notification-service/test/support/loc
 import { LocalSmtpServer } from '../../../notification-service/test/support/local-smtp.server.js';
 import { NotificationGrpcClient } from '../../../notification-service/test/support/notification-grpc.client.js';
 import { startAllInOne } from '../../src/all-in-one.app.js';
-import { freePort } from './order-service.harness.js';
+import { freePort } from '#libs/testing';
 
 export const JWT_SECRET = 'notifications-e2e-secret-0123456789abcdef';
 

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { signDevToken } from '#libs/auth';
 import type { RunningApp } from '#libs/edge';
-import { createTestDatabase, type TestDatabase } from '#libs/testing';
+import { createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
 import pg from 'pg';
 // The order API is exercised inside the whole system (all-in-one), so orders really get reserved,
 // paid and refunded by inventory-service and payment-service rather than forced into a state.
@@ -9,17 +8,6 @@ import { startAllInOne } from '../../src/all-in-one.app.js';
 import { grpcClient, restClient, type OrderClient } from './order-clients.js';
 
 export const JWT_SECRET = 'e2e-secret-with-enough-entropy-0123456789';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A real order-service on loopback ports over its own fresh database, plus clients for both ports. */
 export class OrderServiceHarness {

@@ -1,24 +1,12 @@
-import { createServer } from 'node:net';
 import { signDevToken } from '#libs/auth';
 import type { RunningApp } from '#libs/edge';
-import { createTestDatabase, type TestDatabase } from '#libs/testing';
+import { createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
 import pg from 'pg';
 import { loadInventoryServiceConfig, type InventoryServiceConfig } from '../../src/inventory-service.config.js';
 import { startInventoryService, type InventoryServiceStartOptions } from '../../src/inventory-service.app.js';
 import { InventoryGrpcClient, ProductsRestClient } from './inventory-clients.js';
 
 export const JWT_SECRET = 'e2e-secret-with-enough-entropy-0123456789';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A real inventory-service on loopback ports over its own fresh database, plus clients for both ports. */
 export class InventoryServiceHarness {

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { signDevToken } from '#libs/auth';
 import type { RunningApp } from '#libs/edge';
-import { createTestDatabase, type TestDatabase } from '#libs/testing';
+import { createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
 import pg from 'pg';
 import { GatewayRetryPolicy } from '../../src/application/gateway-retry.js';
 import { GATEWAY_CALLBACK_CONTENT_TYPE, GATEWAY_CALLBACK_PATH, GATEWAY_SIGNATURE_HEADER, signCallback } from '../../src/adapters/gateway-webhook.contract.js';
@@ -11,17 +10,6 @@ import { PaymentClient } from './payment-client.js';
 
 export const JWT_SECRET = 'e2e-secret-with-enough-entropy-0123456789';
 export const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Every log line the services of one test file wrote (nestjs-pino keeps the first stream of a process). */
 export class LogCapture {
