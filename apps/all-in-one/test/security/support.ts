@@ -7,31 +7,13 @@ import { signDevToken } from '#libs/auth';
 import { googleRpc, grpcLoaderOptions, PROTO_ROOT, protoFiles } from '#libs/contracts';
 import type { RunningApp } from '#libs/edge';
 import type { ObservabilityLoggerOptions } from '#libs/observability';
-import { createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
+import { createTestDatabase, type TestDatabase, freePort, grpcFailure } from '#libs/testing';
 import { startAllInOne } from '../../src/all-in-one.app.js';
 
 export const JWT_SECRET = 'security-e2e-secret-with-enough-entropy-0123';
 
 /** Every request of these suites gives up after this long: a hang is a failure, not a wait. */
 export const CALL_TIMEOUT_MS = 15_000;
-
-export const GRPC_STATUS_NAMES: Readonly<Record<number, string>> = {
-  0: 'OK',
-  1: 'CANCELLED',
-  2: 'UNKNOWN',
-  3: 'INVALID_ARGUMENT',
-  4: 'DEADLINE_EXCEEDED',
-  5: 'NOT_FOUND',
-  6: 'ALREADY_EXISTS',
-  7: 'PERMISSION_DENIED',
-  8: 'RESOURCE_EXHAUSTED',
-  9: 'FAILED_PRECONDITION',
-  10: 'ABORTED',
-  12: 'UNIMPLEMENTED',
-  13: 'INTERNAL',
-  14: 'UNAVAILABLE',
-  16: 'UNAUTHENTICATED',
-};
 
 export type ServiceName = 'OrderService' | 'InventoryService' | 'PaymentService';
 
@@ -297,18 +279,8 @@ export class SecurityApp {
 }
 
 function grpcError(err: ServiceError): GrpcAnswer {
-  const raw = err.metadata?.get('grpc-status-details-bin')[0];
-  const status = raw ? googleRpc.Status.decode(raw as Buffer) : undefined;
-  const detail = (suffix: string): Uint8Array | undefined => status?.details.find((d) => d.typeUrl.endsWith(suffix))?.value;
-  const info = detail('ErrorInfo');
-  const bad = detail('BadRequest');
-  return {
-    status: GRPC_STATUS_NAMES[err.code] ?? `CODE_${err.code}`,
-    message: err.details,
-    errorInfo: info ? googleRpc.ErrorInfo.decode(info) : undefined,
-    reason: info ? googleRpc.ErrorInfo.decode(info).reason : undefined,
-    fields: bad ? googleRpc.BadRequest.decode(bad).fieldViolations.map((v) => v.field) : [],
-  };
+  const { status, message, errorInfo, reason, fields } = grpcFailure(err);
+  return { status, message, errorInfo, reason, fields };
 }
 
 /** Checks that a REST error body is AIP-193 with `httpStatus` and `status`, and shows no internals. */

@@ -1,7 +1,8 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { googleRpc, grpcLoaderOptions, orderV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
+import { grpcLoaderOptions, orderV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
 import { join } from 'node:path';
+import { grpcFailure } from '#libs/testing';
 
 /** What a caller observed, in one shape for both ports so their outcomes can be compared. */
 export type Outcome =
@@ -29,22 +30,6 @@ export interface OrderClient {
   call(method: Method, request: Record<string, unknown>, options?: CallOptions): Promise<Outcome>;
   close(): void;
 }
-
-const GRPC_STATUS_NAMES: Record<number, string> = {
-  3: 'INVALID_ARGUMENT',
-  4: 'DEADLINE_EXCEEDED',
-  5: 'NOT_FOUND',
-  6: 'ALREADY_EXISTS',
-  7: 'PERMISSION_DENIED',
-  8: 'RESOURCE_EXHAUSTED',
-  9: 'FAILED_PRECONDITION',
-  10: 'ABORTED',
-  13: 'INTERNAL',
-  14: 'UNAVAILABLE',
-  16: 'UNAUTHENTICATED',
-};
-
-const camel = (path: string): string => path.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export function restClient(baseUrl: string): OrderClient {
   const route = (method: Method, req: Record<string, unknown>): { verb: string; path: string; body?: unknown } => {
@@ -120,17 +105,13 @@ export function grpcClient(address: string): OrderClient {
             resolve({ ok: true, body: codecs[method].res.toJSON(res), correlationId });
             return;
           }
-          const raw = err.metadata?.get('grpc-status-details-bin')[0];
-          const status = raw ? googleRpc.Status.decode(raw as Buffer) : undefined;
-          const detail = (suffix: string) => status?.details.find((d) => d.typeUrl.endsWith(suffix))?.value;
-          const info = detail('ErrorInfo');
-          const bad = detail('BadRequest');
+          const { status, message, reason, fields } = grpcFailure(err, { camelCaseFields: true });
           resolve({
             ok: false,
-            status: GRPC_STATUS_NAMES[err.code] ?? `CODE_${err.code}`,
-            message: err.details,
-            reason: info ? googleRpc.ErrorInfo.decode(info).reason : undefined,
-            fields: bad ? googleRpc.BadRequest.decode(bad).fieldViolations.map((v) => camel(v.field)) : [],
+            status,
+            message,
+            reason,
+            fields,
             correlationId: correlationId ?? (err.metadata?.get('x-correlation-id')[0] as string | undefined),
           });
         });

@@ -1,7 +1,8 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { googleRpc, grpcLoaderOptions, notificationV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
+import { grpcLoaderOptions, notificationV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
 import { join } from 'node:path';
+import { grpcFailure } from '#libs/testing';
 
 /** What a gRPC caller observed. */
 export type GrpcOutcome =
@@ -9,16 +10,6 @@ export type GrpcOutcome =
   | { ok: false; status: string; reason?: string; fields: string[]; message: string };
 
 export type NotificationMethod = 'SendNotification' | 'SetCustomerContact' | 'GetCustomerContact';
-
-const GRPC_STATUS_NAMES: Record<number, string> = {
-  3: 'INVALID_ARGUMENT',
-  5: 'NOT_FOUND',
-  7: 'PERMISSION_DENIED',
-  9: 'FAILED_PRECONDITION',
-  13: 'INTERNAL',
-  14: 'UNAVAILABLE',
-  16: 'UNAUTHENTICATED',
-};
 
 const codecs: Record<NotificationMethod, { req: notificationV1.MessageFns<any>; res: notificationV1.MessageFns<any> }> = {
   SendNotification: { req: notificationV1.SendNotificationRequest, res: notificationV1.SendNotificationResponse },
@@ -46,18 +37,8 @@ export class NotificationGrpcClient {
           resolve({ ok: true, body: codecs[method].res.toJSON(res) as Record<string, any> });
           return;
         }
-        const raw = err.metadata?.get('grpc-status-details-bin')[0];
-        const status = raw ? googleRpc.Status.decode(raw as Buffer) : undefined;
-        const detail = (suffix: string) => status?.details.find((d) => d.typeUrl.endsWith(suffix))?.value;
-        const info = detail('ErrorInfo');
-        const bad = detail('BadRequest');
-        resolve({
-          ok: false,
-          status: GRPC_STATUS_NAMES[err.code] ?? `CODE_${err.code}`,
-          message: err.details,
-          reason: info ? googleRpc.ErrorInfo.decode(info).reason : undefined,
-          fields: bad ? googleRpc.BadRequest.decode(bad).fieldViolations.map((v) => v.field) : [],
-        });
+        const { status, message, reason, fields } = grpcFailure(err);
+        resolve({ ok: false, status, message, reason, fields });
       });
     });
   }

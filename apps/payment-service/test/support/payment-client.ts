@@ -1,7 +1,8 @@
 import { credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { googleRpc, grpcLoaderOptions, paymentV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
+import { grpcLoaderOptions, paymentV1, PROTO_ROOT, protoFiles } from '#libs/contracts';
 import { join } from 'node:path';
+import { grpcFailure } from '#libs/testing';
 
 /** What a caller observed: the response as proto3 JSON, or the status with its ErrorInfo reason and field violations. */
 export type Outcome =
@@ -15,18 +16,6 @@ export interface CallOptions {
   idempotencyKey?: string;
   correlationId?: string;
 }
-
-const GRPC_STATUS_NAMES: Record<number, string> = {
-  3: 'INVALID_ARGUMENT',
-  5: 'NOT_FOUND',
-  6: 'ALREADY_EXISTS',
-  7: 'PERMISSION_DENIED',
-  9: 'FAILED_PRECONDITION',
-  10: 'ABORTED',
-  13: 'INTERNAL',
-  14: 'UNAVAILABLE',
-  16: 'UNAUTHENTICATED',
-};
 
 const codecs: Record<Method, { req: any; res: any }> = {
   Hold: { req: paymentV1.HoldRequest, res: paymentV1.HoldResponse },
@@ -55,18 +44,8 @@ export class PaymentClient {
     return new Promise<Outcome>((resolve) => {
       this.client[rpc](codecs[method].req.fromJSON(request), md, { deadline: Date.now() + 15_000 }, (err: ServiceError | null, res: unknown) => {
         if (!err) return resolve({ ok: true, body: codecs[method].res.toJSON(res) });
-        const raw = err.metadata?.get('grpc-status-details-bin')[0];
-        const status = raw ? googleRpc.Status.decode(raw as Buffer) : undefined;
-        const detail = (suffix: string) => status?.details.find((d) => d.typeUrl.endsWith(suffix))?.value;
-        const info = detail('ErrorInfo');
-        const bad = detail('BadRequest');
-        resolve({
-          ok: false,
-          status: GRPC_STATUS_NAMES[err.code] ?? `CODE_${err.code}`,
-          message: err.details,
-          reason: info ? googleRpc.ErrorInfo.decode(info).reason : undefined,
-          fields: bad ? googleRpc.BadRequest.decode(bad).fieldViolations.map((v) => v.field) : [],
-        });
+        const { status, message, reason, fields } = grpcFailure(err);
+        resolve({ ok: false, status, message, reason, fields });
       });
     });
   }
