@@ -1,4 +1,4 @@
 export * from './fixed-clock.js';
 export * from './in-memory-notifications.js';
 export * from './notification-world.js';
-export * from './assertions.js';
+export { rejection } from '#libs/testing';

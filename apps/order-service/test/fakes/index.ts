@@ -1,4 +1,4 @@
-export { rejection, toJson } from './assertions.js';
+export { rejection, toJson } from '#libs/testing';
 export { FakePaymentHolds } from './fake-payment-holds.js';
 export { DEFAULT_PRODUCTS, FixedCatalog } from './fixed-catalog.js';
 export { DEFAULT_NOW, FixedClock } from './fixed-clock.js';

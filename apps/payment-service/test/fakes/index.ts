@@ -1,4 +1,4 @@
-export { rejection, toJson } from './assertions.js';
+export { rejection, toJson } from '#libs/testing';
 export { FakeCardGateway, type RecordedRequest } from './fake-card.gateway.js';
 export { DEFAULT_NOW, FixedClock } from './fixed-clock.js';
 export { InMemoryCallbackInbox } from './in-memory-callback.inbox.js';
