@@ -31,6 +31,8 @@ export async function loadPayment(payments: PaymentRepository, target: PaymentTa
  * `requested`: store the pending operation, then send it to the gateway (its outcome arrives as a
  * callback and is replied then). `settled`: the outcome is known, so the reply is sent again and
  * nothing else happens. `in_flight`: nothing to do, the pending outcome will answer.
+ * `neverRecorded`, when given, answers for a payment id this service has no row of (under any
+ * order) instead of PaymentNotFoundError.
  */
 @Injectable()
 export class PaymentOperationRequests {
@@ -47,8 +49,15 @@ export class PaymentOperationRequests {
     target: PaymentTarget,
     operation: Exclude<PaymentOperation, 'hold'>,
     decide: (payment: Payment, now: Date) => RequestDecision,
+    neverRecorded?: (now: Date) => PaymentView,
   ): Promise<PaymentView> {
     return this.uow.run(async () => {
+      if (neverRecorded && (await this.payments.findById(target.paymentId)) === null) {
+        // Settled at once: replied like a repeat of a settled operation.
+        const view = neverRecorded(this.clock.now());
+        await this.results.publish(operation, view);
+        return view;
+      }
       const payment = await loadPayment(this.payments, target);
       const decision = decide(payment, this.clock.now());
       if (decision === 'requested') {

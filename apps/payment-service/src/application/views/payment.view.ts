@@ -39,6 +39,24 @@ export function toPaymentView(payment: Payment): PaymentView {
   };
 }
 
+/** The answer for a payment id never recorded that is asked to be voided: VOIDED, nothing else known. */
+export function nothingHeldView(target: { readonly orderId: string; readonly paymentId: string }, now: Date): PaymentView {
+  return {
+    paymentId: target.paymentId,
+    orderId: target.orderId,
+    status: 'VOIDED',
+    amount: { currency: '', amountMinor: '0' },
+    method: '',
+    cardBrand: '',
+    cardLast4: '',
+    provider: '',
+    transactionId: '',
+    failureReason: '',
+    createTime: now.toISOString(),
+    updateTime: now.toISOString(),
+  };
+}
+
 /**
  * The one wire shape of a payment (`oms.v1.PaymentRecord`), answered over gRPC and published in
  * replies. CAPTURE_FAILED has no wire status of its own: it is FAILED with that failure reason

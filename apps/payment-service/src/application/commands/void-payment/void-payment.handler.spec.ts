@@ -1,5 +1,6 @@
 import { paymentIn, paymentWorld, rejection, type PaymentFixture } from '../../../../test/fakes/index.js';
 import { OperationInProgressError, PaymentNotVoidableError } from '../../../domain/payment.errors.js';
+import { PaymentNotFoundError } from '../../application.errors.js';
 import { VoidPaymentCommand } from './void-payment.command.js';
 
 function setup(fixture: PaymentFixture) {
@@ -51,5 +52,25 @@ describe('VoidPaymentHandler', () => {
 
     expect(w.payments.stored('pay-1')).toEqual(w.before);
     expect(w.gateway.requests).toEqual([]);
+  });
+
+  it('answers VOIDED for a payment id never recorded (its Hold died uncommitted): nothing is held, the saga can finish', async () => {
+    const w = paymentWorld();
+
+    const view = await w.void.execute(new VoidPaymentCommand('order-1', 'pay-lost', 'PAYMENT_TIMEOUT'));
+
+    expect(view).toMatchObject({ paymentId: 'pay-lost', orderId: 'order-1', status: 'VOIDED' });
+    expect(w.results.replies).toEqual([{ operation: 'void', payment: view }]);
+    expect(w.gateway.requests).toEqual([]);
+    expect(w.payments.stored('pay-lost')).toBeUndefined();
+  });
+
+  it("still refuses another order's payment as not found", async () => {
+    const w = setup('HELD');
+
+    await rejection(w.void.execute(new VoidPaymentCommand('order-2', 'pay-1', 'x')), PaymentNotFoundError);
+
+    expect(w.payments.stored('pay-1')).toEqual(w.before);
+    expect(w.results.replies).toEqual([]);
   });
 });
