@@ -1,6 +1,7 @@
 import type { TransactionRunner } from '#libs/database';
 import { RequestContext } from '#libs/observability';
 import { RecordingLogger } from '../test/recording-logger.js';
+import { handlesOnly } from './delivery-relevance.js';
 import { DeliveryPipeline, type IncomingDelivery, type MessageHandlerFn } from './delivery.pipeline.js';
 import { MessageContext } from './message.context.js';
 import { PermanentMessageError } from './messaging.errors.js';
@@ -104,5 +105,41 @@ describe('DeliveryPipeline', () => {
     expect(contexts[0]!.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(contexts[0]!.get('x-attempt')).toEqual(['2']);
     expect(contexts[0]!.get('nope')).toEqual([]);
+  });
+
+  describe('a handler that takes only some messages (handlesOnly)', () => {
+    /** A handler as Nest registers it with `@EventPattern(key, transport, handlesOnly(test))`. */
+    const selective = (test: (payload: unknown) => boolean, seen: unknown[]) =>
+      Object.assign(async (payload: unknown) => void seen.push(payload), { extras: handlesOnly(test) }) as MessageHandlerFn;
+    const opened = () => {
+      const counted = { transactions: 0, tx: fakeTx() };
+      const run = counted.tx.run.bind(counted.tx);
+      counted.tx = { run: (fn: never) => (counted.transactions++, run(fn)) } as unknown as TransactionRunner;
+      return counted;
+    };
+
+    it('acknowledges what it declines without a transaction, and handles the rest as usual', async () => {
+      const seen: unknown[] = [];
+      const counted = opened();
+      const p = pipeline(selective((payload) => (payload as { status: string }).status !== 'PENDING', seen), counted.tx);
+      expect(await p.process(delivery({ body: '{"status":"PENDING"}' }))).toEqual({ kind: 'handled', duplicate: false, attempt: 1, ignored: true });
+      expect(counted.transactions).toBe(0);
+      expect(seen).toEqual([]);
+      // Declining wrote no inbox row: the same message id is still new to a relevant payload.
+      expect(await p.process(delivery({ body: '{"status":"RESERVED"}' }))).toEqual({ kind: 'handled', duplicate: false, attempt: 1 });
+      expect(counted.transactions).toBe(1);
+      expect(seen).toEqual([{ status: 'RESERVED' }]);
+    });
+
+    it('hands the handler a payload its test cannot read, so that it dead-letters it with its own reason', async () => {
+      const seen: unknown[] = [];
+      const p = pipeline(
+        selective(() => {
+          throw new Error('no status');
+        }, seen),
+      );
+      expect(await p.process(delivery({ body: '{}' }))).toEqual({ kind: 'handled', duplicate: false, attempt: 1 });
+      expect(seen).toEqual([{}]);
+    });
   });
 });

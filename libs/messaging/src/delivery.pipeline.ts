@@ -7,6 +7,7 @@ import { isPermanentMessageError } from './messaging.errors.js';
 import { MessageHeaders } from './messaging.headers.js';
 import { MessageContext, recordedHandlerError } from './message.context.js';
 import { MessageScope, type MessagingRequestContext } from './message-scope.js';
+import { isIrrelevant } from './delivery-relevance.js';
 
 /** A message handler as Nest registers it on a transport: `(payload, context)`. */
 export type MessageHandlerFn = (payload: unknown, context: MessageContext) => unknown;
@@ -30,7 +31,13 @@ export type DeadLetterReason = 'permanent' | 'retries-exhausted' | 'unknown-rout
 
 /** What the transport must do with a delivery. */
 export type DeliveryOutcome =
-  | { readonly kind: 'handled'; readonly duplicate: boolean; readonly attempt: number }
+  | {
+      readonly kind: 'handled';
+      readonly duplicate: boolean;
+      readonly attempt: number;
+      /** The handler declared the message none of its business (`handlesOnly`): acked untouched. */
+      readonly ignored?: true;
+    }
   | {
       readonly kind: 'retry';
       /** The attempt that failed. */
@@ -61,7 +68,8 @@ export interface DeliveryPipelineOptions {
 
 /**
  * The one way every transport (AMQP or in-process) handles a delivery:
- * 1. no message id, no handler for the routing key, or a body that is not JSON: dead-letter;
+ * 1. no message id, no handler for the routing key, or a body that is not JSON: dead-letter; a
+ *    payload the handler declared irrelevant (`handlesOnly`): acknowledged, nothing written;
  * 2. in the message's request context (its correlation id, causation = its id) and in one
  *    transaction: insert `(consumer, messageId)` into the inbox (`ON CONFLICT DO NOTHING`); a
  *    duplicate stops here; otherwise run the handler, whose writes and outbox appends join;
@@ -102,6 +110,10 @@ export class DeliveryPipeline {
       payload = JSON.parse(delivery.body);
     } catch (error) {
       return this.deadLetter(log, attempt, 'invalid-payload', `the body is not JSON: ${errorText(error)}`);
+    }
+    if (isIrrelevant(handler, payload)) {
+      this.options.logger.debug?.(log, 'message acknowledged without handling: its handler takes no interest in it');
+      return { kind: 'handled', duplicate: false, attempt, ignored: true };
     }
     const incoming = headers[MessageHeaders.correlationId] ?? delivery.correlationId;
     const correlationId = isValidCorrelationId(incoming) ? incoming : newCorrelationId();

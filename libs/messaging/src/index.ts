@@ -58,6 +58,7 @@ export {
   type IncomingDelivery,
   type MessageHandlerFn,
 } from './delivery.pipeline.js';
+export { handlesOnly, type RelevanceTest } from './delivery-relevance.js';
 export { MessagingServer, messagingTransportId, type MessagingTransportOptions } from './messaging.server.js';
 export { AmqpTransport, type AmqpTransportOptions } from './amqp.transport.js';
 export { InProcessTransport, type InProcessTransportOptions } from './in-process.transport.js';

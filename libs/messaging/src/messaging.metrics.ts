@@ -6,7 +6,16 @@ import type { OutboxRelay } from './outbox.relay.js';
 export function recordDeliveryOutcome(consumer: string): (outcome: DeliveryOutcome, delivery: IncomingDelivery) => void {
   const metrics = processMetrics();
   return (outcome, delivery) => {
-    const kind = outcome.kind === 'handled' ? (outcome.duplicate ? 'duplicate' : 'handled') : outcome.kind === 'retry' ? 'retry' : 'dead_letter';
+    const kind =
+      outcome.kind === 'handled'
+        ? outcome.ignored
+          ? 'ignored'
+          : outcome.duplicate
+            ? 'duplicate'
+            : 'handled'
+        : outcome.kind === 'retry'
+          ? 'retry'
+          : 'dead_letter';
     metrics.messagesConsumed.inc({ consumer, queue: delivery.queue, outcome: kind });
     if (outcome.kind === 'dead-letter') metrics.deadLetters.inc({ consumer, queue: delivery.queue, reason: outcome.reason });
   };

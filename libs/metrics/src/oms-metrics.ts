@@ -84,7 +84,7 @@ export class OmsMetrics {
 
   readonly messagesConsumed = new Counter({
     name: 'oms_messages_consumed_total',
-    help: 'Deliveries taken by a consumer, by outcome: handled, duplicate, retry, dead_letter.',
+    help: 'Deliveries taken by a consumer, by outcome: handled, duplicate, ignored (acknowledged unhandled, see handlesOnly), retry, dead_letter.',
     labelNames: ['consumer', 'queue', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -1,4 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { paymentEventCallsForWork } from '../../event-relevance.js';
 import { OrderNotifier } from '../../order-notifier.js';
 import { ProcessedEvents } from '../../ports/processed-events.port.js';
 import { TrackedOrders } from '../../ports/tracked-orders.port.js';
@@ -24,7 +25,7 @@ export class NotifyPaymentStatusChangeHandler implements ICommandHandler<NotifyP
   execute(command: NotifyPaymentStatusChangeCommand): Promise<OrderChangeOutcome> {
     return this.unitOfWork.run(async () => {
       if (!(await this.processed.firstSighting(command.orderId, 'payment.status_changed', command.seq))) return 'duplicate';
-      if (command.newStatus !== 'CAPTURED') return 'handled';
+      if (!paymentEventCallsForWork(command.newStatus)) return 'handled';
       await this.notifier.cancelReminder(command.orderId);
       const order = await this.orders.find(command.orderId);
       if (order) await this.notifier.notify(order, 'PAYMENT_CAPTURED');
