@@ -246,62 +246,60 @@ export class OutboxRelay {
     });
   }
 
-  private batch(): Promise<{ selected: number; published: number }> {
-    return this.options.dataSource.transaction(async (manager) => {
-      const rows = await this.selectBatch(manager);
-      if (rows.length === 0) return { selected: 0, published: 0 };
-      const ready = await this.dropBlocked(manager, rows);
+  /**
+   * One batch in one transaction of five round trips, not the eight TypeORM's `transaction()` and a
+   * statement per step would take: every relay hop of a saga waits for a batch, so its length is
+   * latency on every step of every order. Statements without parameters travel together (simple
+   * protocol); a failure rolls back.
+   */
+  private async batch(): Promise<{ selected: number; published: number }> {
+    const runner = this.options.dataSource.createQueryRunner();
+    let open = false;
+    try {
+      // In id order straight from the partial index, stopping at the LIMIT: without this, stale
+      // statistics (a table that just filled up) make PostgreSQL sort the whole backlog each time.
+      // And no JIT: a sort the planner cannot avoid then costs 1e10, far above jit_above_cost, and
+      // compiling the statement took 150 ms of a 1 ms batch (docs/performance.md, Findings).
+      await runner.query('START TRANSACTION; SET LOCAL enable_sort = off; SET LOCAL jit = off');
+      open = true;
+      const rows = await this.selectBatch(runner.manager);
+      if (rows.length === 0) {
+        await runner.query('COMMIT');
+        open = false;
+        return { selected: 0, published: 0 };
+      }
+      const ready = await this.dropBlocked(runner.manager, rows);
       const { published, failed } = await this.publishInWaves(ready);
-      await this.markPublished(manager, published);
-      await this.markFailed(manager, failed);
+      await this.markFailed(runner.manager, failed);
+      await runner.query(`${markPublishedSql(this.schema, published)}COMMIT`);
+      open = false;
       return { selected: rows.length, published: published.length };
-    });
+    } catch (error) {
+      // Also after a failed final round trip: its UPDATE may have left the transaction aborted, and
+      // a ROLLBACK after a COMMIT that did happen is only a warning.
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
-   * Step 1, in three statements so that advisory locks are taken exactly for the aggregates
-   * considered, whatever plan PostgreSQL picks (a volatile function in the WHERE clause of a
-   * LIMIT query may run for every row of a sorted scan, locking every aggregate in the backlog):
-   * scan candidates without side effects, try-lock their aggregates, then lock the rows.
+   * Step 1, in two statements. The first scans the candidates and try-locks their aggregates:
+   * advisory locks are taken exactly for the aggregates considered, whatever plan PostgreSQL picks
+   * (a volatile function in the WHERE clause of a LIMIT query may run for every row of a sorted
+   * scan, locking every aggregate in the backlog), because the candidates are a materialised CTE
+   * with its LIMIT and the try-lock filters their distinct aggregates (a volatile qual is never
+   * pushed down into the subquery). The second locks the rows. Neither needs a sort node, which
+   * `enable_sort = off` would price at 1e10; ids are put in order here.
    */
   private async selectBatch(manager: EntityManager): Promise<OutboxRow[]> {
-    const s = this.schema;
-    // In id order straight from the partial index, stopping at the LIMIT: without this, stale
-    // statistics (a table that just filled up) make PostgreSQL sort the whole backlog each time.
-    await manager.query('SET LOCAL enable_sort = off');
-    const candidates = (await manager.query(
-      `SELECT o.id, o.aggregate_id
-         FROM ${s}.outbox o
-        WHERE o.published_at IS NULL
-          AND o.next_attempt_at <= now()
-          AND NOT EXISTS (SELECT 1 FROM ${s}.outbox e
-                           WHERE e.aggregate_id = o.aggregate_id AND e.id < o.id
-                             AND e.published_at IS NULL AND e.next_attempt_at > now())
-        ORDER BY o.id
-        LIMIT $1`,
-      [this.batchSize * 2],
-    )) as { id: string; aggregate_id: string }[];
+    const sql = relayStatements(this.schema);
+    const candidates = (await manager.query(sql.lockCandidates, [this.batchSize * 2, `${this.schema}.outbox`])) as { id: string }[];
     if (candidates.length === 0) return [];
-    const aggregates = [...new Set(candidates.map((c) => c.aggregate_id))];
-    const locked = new Set(
-      (
-        (await manager.query(
-          `SELECT a.aggregate_id FROM unnest($2::text[]) AS a(aggregate_id)
-            WHERE pg_try_advisory_xact_lock(hashtext($1), hashtext(a.aggregate_id))`,
-          [`${s}.outbox`, aggregates],
-        )) as { aggregate_id: string }[]
-      ).map((r) => r.aggregate_id),
-    );
-    const ids = candidates.filter((c) => locked.has(c.aggregate_id)).slice(0, this.batchSize).map((c) => c.id);
-    if (ids.length === 0) return [];
-    return manager.query(
-      `SELECT o.id, o.message_id, o.exchange, o.routing_key, o.aggregate_id, o.payload, o.headers, o.created_at, o.attempts
-         FROM ${s}.outbox o
-        WHERE o.id = ANY($1::bigint[]) AND o.published_at IS NULL AND o.next_attempt_at <= now()
-        ORDER BY o.id
-        FOR UPDATE OF o SKIP LOCKED`,
-      [ids],
-    );
+    const ids = candidates.map((c) => c.id).sort(compareIds).slice(0, this.batchSize);
+    const rows = (await manager.query(sql.lockRows, [ids])) as OutboxRow[];
+    return rows.sort((a, b) => compareIds(a.id, b.id));
   }
 
   /** Step 2: drops rows behind an unpublished row of their aggregate that is not in the batch. */
@@ -365,11 +363,6 @@ export class OutboxRelay {
     return results;
   }
 
-  private async markPublished(manager: EntityManager, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query(`UPDATE ${this.schema}.outbox SET published_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])`, [ids]);
-  }
-
   private async markFailed(manager: EntityManager, failures: Failure[]): Promise<void> {
     if (failures.length === 0) return;
     const delays = failures.map(({ row }) =>
@@ -391,6 +384,48 @@ export class OutboxRelay {
       else this.logger.warn?.(context, 'outbox message not published; will retry');
     });
   }
+}
+
+/**
+ * The two statements of a batch's step 1 (see `selectBatch`), run under `enable_sort = off`:
+ * `lockCandidates($1 limit, $2 lock namespace)` returns the ids of the candidates whose aggregate
+ * it try-locked; `lockRows($1 ids)` locks and returns those rows. Exported for the test that
+ * keeps their plans free of sort nodes.
+ */
+export function relayStatements(schema: string): { readonly lockCandidates: string; readonly lockRows: string } {
+  const s = assertSchemaName(schema);
+  return {
+    lockCandidates: `WITH candidates AS MATERIALIZED (
+         SELECT o.id, o.aggregate_id
+           FROM ${s}.outbox o
+          WHERE o.published_at IS NULL
+            AND o.next_attempt_at <= now()
+            AND NOT EXISTS (SELECT 1 FROM ${s}.outbox e
+                             WHERE e.aggregate_id = o.aggregate_id AND e.id < o.id
+                               AND e.published_at IS NULL AND e.next_attempt_at > now())
+          ORDER BY o.id
+          LIMIT $1),
+       locked AS MATERIALIZED (
+         SELECT a.aggregate_id FROM (SELECT DISTINCT aggregate_id FROM candidates) AS a
+          WHERE pg_try_advisory_xact_lock(hashtext($2), hashtext(a.aggregate_id)))
+       SELECT c.id FROM candidates c WHERE c.aggregate_id IN (SELECT aggregate_id FROM locked)`,
+    lockRows: `SELECT o.id, o.message_id, o.exchange, o.routing_key, o.aggregate_id, o.payload, o.headers, o.created_at, o.attempts
+         FROM ${s}.outbox o
+        WHERE o.id = ANY($1::bigint[]) AND o.published_at IS NULL AND o.next_attempt_at <= now()
+          FOR UPDATE OF o SKIP LOCKED`,
+  };
+}
+
+/** `UPDATE ... ;` marking `ids` published (ids are bigints from the table, checked, then inlined), or '' for none. */
+function markPublishedSql(schema: string, ids: readonly string[]): string {
+  if (ids.length === 0) return '';
+  for (const id of ids) if (!/^[0-9]+$/.test(id)) throw new Error(`not an outbox id: ${JSON.stringify(id)}`);
+  return `UPDATE ${schema}.outbox SET published_at = now(), last_error = NULL WHERE id = ANY('{${ids.join(',')}}'::bigint[]); `;
+}
+
+/** Orders outbox ids (bigints, as text) numerically. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function toPublished(row: OutboxRow): PublishedMessage {
