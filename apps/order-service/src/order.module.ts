@@ -32,6 +32,7 @@ import { PaymentHolds } from './application/ports/payment-holds.port.js';
 import { SagaMessages } from './application/ports/saga-messages.port.js';
 import { UnitOfWork } from './application/ports/unit-of-work.port.js';
 import { AwaitOutcomeHandler } from './application/queries/await-payment/await-payment.handler.js';
+import { OrderChangeSignals } from './application/order-change-signals.js';
 import { OrderSagaCoordinator, SagaTiming } from './application/saga/order-saga.coordinator.js';
 import { SagaMetrics } from './application/ports/saga-metrics.port.js';
 import { PrometheusSagaMetrics } from './adapters/out/metrics/prometheus-saga.metrics.js';
@@ -145,6 +146,7 @@ export class OrderModule implements OnModuleInit {
         { provide: IdGenerator, useClass: UuidV7IdGenerator },
         { provide: OrderEventPublisher, useClass: CqrsOrderEventPublisher },
         OrderSagaCoordinator,
+        OrderChangeSignals,
         { provide: SagaMetrics, useClass: PrometheusSagaMetrics },
         OrdersByStatusCollector,
         { provide: SagaTiming, useValue: new SagaTiming(options.paymentTimeoutMs, options.holdTimeoutMs ?? 120_000) },

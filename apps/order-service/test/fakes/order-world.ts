@@ -6,6 +6,7 @@ import { PayOrderHandler } from '../../src/application/commands/pay-order/pay-or
 import { RefundOrderCommand } from '../../src/application/commands/refund-order/refund-order.command.js';
 import { RefundOrderHandler } from '../../src/application/commands/refund-order/refund-order.handler.js';
 import { AwaitOutcomeHandler } from '../../src/application/queries/await-payment/await-payment.handler.js';
+import { OrderChangeSignals } from '../../src/application/order-change-signals.js';
 import { OrderSagaCoordinator, SagaTiming } from '../../src/application/saga/order-saga.coordinator.js';
 import type { SagaMetrics } from '../../src/application/ports/saga-metrics.port.js';
 import type { SagaInput } from '../../src/application/saga/order-saga.state.js';
@@ -57,7 +58,8 @@ export function orderWorld(options: OrderWorldOptions = {}) {
   const orderIds = new SequentialIds('order-');
   const paymentIds = new SequentialIds('pay-');
   const timing = options.timing ?? TEST_SAGA_TIMING;
-  const saga = new OrderSagaCoordinator(orders, sagas, messages, events, clock, uow, timing, options.metrics);
+  const signals = new OrderChangeSignals();
+  const saga = new OrderSagaCoordinator(orders, sagas, messages, events, clock, uow, timing, options.metrics, signals);
 
   const world = {
     uow,
@@ -75,7 +77,8 @@ export function orderWorld(options: OrderWorldOptions = {}) {
     pay: new PayOrderHandler(orders, saga, uow, clock, paymentIds, holds),
     cancel: new CancelOrderHandler(orders, saga, uow, clock),
     refund: new RefundOrderHandler(orders, saga, uow, clock),
-    awaitOutcome: new AwaitOutcomeHandler(orders, saga),
+    awaitOutcome: new AwaitOutcomeHandler(orders, saga, signals),
+    signals,
 
     /** Feeds replies to the saga one by one; fails when one of them is not acted upon. */
     async deliver(orderId: string, ...inputs: SagaInput[]): Promise<void> {

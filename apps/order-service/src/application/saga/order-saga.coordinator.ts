@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Order } from '../../domain/order.aggregate.js';
 import { OrderBusyError } from '../application.errors.js';
+import { OrderChangeSignals } from '../order-change-signals.js';
 import { Clock } from '../ports/clock.port.js';
 import { OrderEventPublisher } from '../ports/order-event.publisher.port.js';
 import { OrderSagaRepository } from '../ports/order-saga.repository.port.js';
@@ -56,6 +57,7 @@ export class OrderSagaCoordinator {
     private readonly uow: UnitOfWork,
     @Inject(SagaTiming) private readonly timing: SagaTiming,
     @Optional() private readonly metrics: SagaMetrics = new NoSagaMetrics(),
+    @Optional() private readonly signals?: OrderChangeSignals,
   ) {}
 
   /** Starts the saga of an order just inserted in the current transaction. */
@@ -151,5 +153,7 @@ export class OrderSagaCoordinator {
     if (events.length === 0) return;
     await this.orders.update(order);
     await this.events.publish(events);
+    // Requests of this process waiting for the order's outcome look again at once.
+    if (this.signals) this.uow.afterCommit(() => this.signals!.changed(order.id));
   }
 }

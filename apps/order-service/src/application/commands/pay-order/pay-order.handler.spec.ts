@@ -329,7 +329,8 @@ describe('PayOrderHandler', () => {
 
       await pay();
       expect(holds.requests).toEqual([]);
-      expect(uow.queuedEffects).toBe(1);
+      // The hold request and the order-change signal for waiters in this process.
+      expect(uow.queuedEffects).toBe(2);
       await uow.flush();
 
       expect(holds.requests).toEqual([

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import {
   anOrder,
@@ -73,6 +74,26 @@ describe('AwaitOutcomeHandler', () => {
       expect(readsBefore).toBeGreaterThan(1);
       expect(view).toMatchObject({ status: 'PAID', payment: { id: paymentId, status: 'CAPTURED', transactionId: `${paymentId}-tx` } });
       expect(ms).toBeLessThan(LONG_WAIT_MS / 2);
+    });
+
+    it('answers as soon as this process commits the outcome, not at its next poll', async () => {
+      const { world, awaitOutcome } = await setup('RESERVED');
+      const paymentId = await pay(world);
+      // Frozen timers: the only way left to look again is the change signal after a commit.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      try {
+        let answered = false;
+        const waiting = awaitOutcome(LONG_WAIT_MS, paymentId).finally(() => (answered = true));
+        await world.deliver('o1', held(paymentId));
+        await world.uow.flush();
+        await world.deliver('o1', captured(paymentId));
+        expect(answered).toBe(false);
+        await world.uow.flush(); // the capture's after-commit work: the signal
+        expect(await waiting).toMatchObject({ status: 'PAID', payment: { id: paymentId, status: 'CAPTURED' } });
+        expect(world.signals.watchedOrders).toBe(0);
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('returns at once when the payment is already CAPTURED', async () => {
