@@ -32,6 +32,18 @@ export const HOLD_SERVICE_CONFIG = {
   ],
 };
 
+/**
+ * The channel's settings: the service config above, and reconnects at most a second apart. By
+ * default grpc-js backs off up to 120 s between attempts while payment-service is unreachable, so
+ * after a restart every Hold failed (503) until the next attempt, long after payment-service was
+ * back; `waitForReady` only waits out the call's own deadline.
+ */
+export const HOLD_CHANNEL_OPTIONS = {
+  'grpc.service_config': JSON.stringify(HOLD_SERVICE_CONFIG),
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+};
+
 /** PaymentHolds over payment-service's internal gRPC `oms.v1.PaymentService/Hold`, with a service token. */
 @Injectable()
 export class GrpcPaymentHolds extends PaymentHolds implements OnModuleDestroy {
@@ -50,7 +62,7 @@ export class GrpcPaymentHolds extends PaymentHolds implements OnModuleDestroy {
         };
       };
     };
-    this.client = new pkg.oms.v1.PaymentService(options.address, credentials.createInsecure(), { 'grpc.service_config': JSON.stringify(HOLD_SERVICE_CONFIG) });
+    this.client = new pkg.oms.v1.PaymentService(options.address, credentials.createInsecure(), HOLD_CHANNEL_OPTIONS);
   }
 
   async hold(request: HoldRequest): Promise<void> {
