@@ -1,3 +1,4 @@
+import { preparedStatementsProblem } from '#libs/database';
 import { readEdgeSecurityConfig, type EdgeSecurityConfig } from '#libs/edge';
 
 /** inventory-service settings, validated at start. */
@@ -38,6 +39,8 @@ export function loadInventoryServiceConfig(env: Env, overrides: Partial<Inventor
   const problems: string[] = [];
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? '';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
+  const preparedStatements = preparedStatementsProblem(env);
+  if (preparedStatements) problems.push(preparedStatements);
   const amqpUrl = 'amqpUrl' in overrides ? overrides.amqpUrl : env.AMQP_URL || undefined;
   if (amqpUrl !== undefined && !/^amqps?:\/\//.test(amqpUrl)) problems.push('AMQP_URL must be an amqp:// or amqps:// URL');
   if (!env.OMS_JWT_SECRET && !env.OMS_JWT_PUBLIC_KEY && !env.OMS_JWT_JWKS_URL) {

@@ -137,6 +137,12 @@ describe('loadOrderServiceConfig', () => {
       expect(error.problems).toEqual([expect.stringMatching(/^GRPC_PORT\b.*"70000"/)]);
     });
 
+    it('checks OMS_PG_PREPARED_STATEMENTS with the other settings, before anything starts', () => {
+      expect(() => loadOrderServiceConfig({ ...minimal, OMS_PG_PREPARED_STATEMENTS: 'OFF' })).not.toThrow();
+      const error = configError(() => loadOrderServiceConfig({ ...minimal, OMS_PG_PREPARED_STATEMENTS: 'no', PORT: 'abc' }));
+      expect(error.problems).toEqual(['OMS_PG_PREPARED_STATEMENTS must be on or off, got "no"', expect.stringContaining('PORT')]);
+    });
+
     it('requires DATABASE_URL', () => {
       const error = configError(() => loadOrderServiceConfig({ OMS_JWT_SECRET: 'jwt-secret' }));
       expect(error.problems).toEqual([expect.stringContaining('DATABASE_URL')]);

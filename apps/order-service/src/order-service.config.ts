@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { preparedStatementsProblem } from '#libs/database';
 import { readEdgeSecurityConfig, type EdgeSecurityConfig } from '#libs/edge';
 
 export interface OrderServiceConfig {
@@ -66,6 +67,8 @@ export function loadOrderServiceConfig(env: Env, overrides: Partial<OrderService
   const problems: string[] = [];
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? '';
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
+  const preparedStatements = preparedStatementsProblem(env);
+  if (preparedStatements) problems.push(preparedStatements);
   if (env.AMQP_URL && !/^amqps?:\/\//.test(env.AMQP_URL)) problems.push('AMQP_URL must be an amqp:// URL');
   const secretSource = env.OMS_PAGE_TOKEN_SECRET || env.OMS_JWT_SECRET || overrides.pageTokenSecret;
   if (!secretSource) problems.push('OMS_PAGE_TOKEN_SECRET (or OMS_JWT_SECRET) must be set to sign page tokens');

@@ -18,3 +18,4 @@ export {
   type DataSourceConfig,
 } from './data-source.factory.js';
 export { DatabaseModule, SchemaNotCurrentError, type DatabaseModuleOptions } from './database.module.js';
+export { preparedStatementsProblem } from './prepared-statements.js';

@@ -48,8 +48,18 @@ export class PreparedStatementsClient extends pg.Client {
 
 /** Reads `OMS_PG_PREPARED_STATEMENTS` (`on`, the default, or `off`). */
 export function preparedStatementsFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const problem = preparedStatementsProblem(env);
+  if (problem) throw new Error(problem);
+  return (env.OMS_PG_PREPARED_STATEMENTS ?? 'on').trim().toLowerCase() === 'on';
+}
+
+/**
+ * What is wrong with `OMS_PG_PREPARED_STATEMENTS`, if anything: for the services' config loaders,
+ * which report every bad setting at once before anything starts (the zero-install mode would
+ * otherwise have started its embedded database before the DataSource read the typo).
+ */
+export function preparedStatementsProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = (env.OMS_PG_PREPARED_STATEMENTS ?? 'on').trim().toLowerCase();
-  if (value === 'on') return true;
-  if (value === 'off') return false;
-  throw new Error(`OMS_PG_PREPARED_STATEMENTS must be on or off, got ${JSON.stringify(env.OMS_PG_PREPARED_STATEMENTS)}`);
+  if (value === 'on' || value === 'off') return undefined;
+  return `OMS_PG_PREPARED_STATEMENTS must be on or off, got ${JSON.stringify(env.OMS_PG_PREPARED_STATEMENTS)}`;
 }
