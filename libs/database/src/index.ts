@@ -19,3 +19,4 @@ export {
 } from './data-source.factory.js';
 export { DatabaseModule, SchemaNotCurrentError, type DatabaseModuleOptions } from './database.module.js';
 export { preparedStatementsProblem } from './prepared-statements.js';
+export { entityFromRow, type DatabaseRow } from './entity-from-row.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '#libs/database';
+import { entityFromRow, TransactionRunner, type DatabaseRow } from '#libs/database';
 import type { EntityManager } from 'typeorm';
 import { ConcurrentModificationError } from '../../../application/application.errors.js';
 import { ProductRepository } from '../../../application/ports/product.repository.port.js';
@@ -9,33 +9,6 @@ import { toProduct, toProductRow } from './product.mapper.js';
 import { ProductOrmEntity } from './product.orm-entity.js';
 
 const PRODUCT_COLUMNS = 'sku, name, currency, unit_price_minor, stock, reserved, version, create_time, update_time';
-
-/** A row of `inventory_service.products` as pg returns it (int8 as a string, timestamps as Dates). */
-interface ProductRecord {
-  sku: string;
-  name: string;
-  currency: string;
-  unit_price_minor: string;
-  stock: string;
-  reserved: string;
-  version: number;
-  create_time: Date;
-  update_time: Date;
-}
-
-function fromRecord(r: ProductRecord): ProductOrmEntity {
-  return Object.assign(new ProductOrmEntity(), {
-    sku: r.sku,
-    name: r.name,
-    currency: r.currency,
-    unitPriceMinor: r.unit_price_minor,
-    stock: r.stock,
-    reserved: r.reserved,
-    version: r.version,
-    createTime: r.create_time,
-    updateTime: r.update_time,
-  });
-}
 
 /**
  * Every product of the arrays `$1` (sku) ... `$9` that is still at its version `$2`, overwritten
@@ -70,8 +43,8 @@ export class TypeOrmProductRepository extends ProductRepository {
     if (skus.length === 0) return [];
     const rows = (await this.tx
       .manager()
-      .query(`SELECT ${PRODUCT_COLUMNS} FROM inventory_service.products WHERE sku = ANY($1::text[])`, [[...new Set(skus)]])) as ProductRecord[];
-    return rows.map((r) => toProduct(fromRecord(r)));
+      .query(`SELECT ${PRODUCT_COLUMNS} FROM inventory_service.products WHERE sku = ANY($1::text[])`, [[...new Set(skus)]])) as DatabaseRow[];
+    return rows.map((r) => this.toProduct(r));
   }
 
   async lockBySkus(skus: readonly string[]): Promise<Map<string, Product>> {
@@ -83,8 +56,8 @@ export class TypeOrmProductRepository extends ProductRepository {
       .manager()
       .query(`SELECT ${PRODUCT_COLUMNS} FROM inventory_service.products WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE`, [
         [...new Set(skus)],
-      ])) as ProductRecord[];
-    return new Map(rows.map((r) => [r.sku, toProduct(fromRecord(r))]));
+      ])) as DatabaseRow[];
+    return new Map(rows.map((r) => [r.sku as string, this.toProduct(r)]));
   }
 
   async lockForUpsert(sku: string): Promise<Product | null> {
@@ -118,6 +91,10 @@ export class TypeOrmProductRepository extends ProductRepository {
       for (const batch of batches) await updateGuarded(manager, batch);
     });
     for (const product of dirty) product.markPersisted();
+  }
+
+  private toProduct(row: DatabaseRow): Product {
+    return toProduct(entityFromRow(this.tx.manager(), ProductOrmEntity, row));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '#libs/database';
+import { entityFromRow, TransactionRunner, type DatabaseRow } from '#libs/database';
 import { ConcurrentModificationError } from '../../../application/application.errors.js';
 import { ReservationRepository } from '../../../application/ports/reservation.repository.port.js';
 import type { Reservation } from '../../../domain/reservation.aggregate.js';
@@ -8,33 +8,6 @@ import { toReservation, toReservationRow } from './reservation.mapper.js';
 import { ReservationOrmEntity } from './reservation.orm-entity.js';
 
 const RESERVATION_COLUMNS = 'order_id, status, items, failure_reason, unavailable_skus, status_reason, version, create_time, update_time';
-
-/** A row of `inventory_service.reservations` as pg returns it (jsonb parsed, text[] as an array, timestamps as Dates). */
-interface ReservationRecord {
-  order_id: string;
-  status: string;
-  items: ReservationOrmEntity['items'];
-  failure_reason: string;
-  unavailable_skus: string[];
-  status_reason: string;
-  version: number;
-  create_time: Date;
-  update_time: Date;
-}
-
-function fromRecord(r: ReservationRecord): ReservationOrmEntity {
-  return Object.assign(new ReservationOrmEntity(), {
-    orderId: r.order_id,
-    status: r.status,
-    items: r.items,
-    failureReason: r.failure_reason,
-    unavailableSkus: r.unavailable_skus,
-    statusReason: r.status_reason,
-    version: r.version,
-    createTime: r.create_time,
-    updateTime: r.update_time,
-  });
-}
 
 /**
  * Reservations in PostgreSQL, written in the ambient transaction (the unit of work's). Every
@@ -55,8 +28,8 @@ export class TypeOrmReservationRepository extends ReservationRepository {
     await lockKey(this.tx, `reservation:${orderId}`);
     const rows = (await this.tx
       .manager()
-      .query(`SELECT ${RESERVATION_COLUMNS} FROM inventory_service.reservations WHERE order_id = $1`, [orderId])) as ReservationRecord[];
-    return rows[0] ? toReservation(fromRecord(rows[0])) : null;
+      .query(`SELECT ${RESERVATION_COLUMNS} FROM inventory_service.reservations WHERE order_id = $1`, [orderId])) as DatabaseRow[];
+    return rows[0] ? toReservation(entityFromRow(this.tx.manager(), ReservationOrmEntity, rows[0])) : null;
   }
 
   async insert(reservation: Reservation): Promise<void> {

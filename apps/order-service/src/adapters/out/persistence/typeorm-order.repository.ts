@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '#libs/database';
+import { entityFromRow, TransactionRunner, type DatabaseRow } from '#libs/database';
 import { newCorrelationId, RequestContext } from '#libs/observability';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ConcurrentModificationError } from '../../../application/application.errors.js';
@@ -13,41 +13,6 @@ const ORDER_COLUMNS =
   'id, customer_id, status, status_reason, currency, amount_minor, items, payment, version, status_seq, payment_seq, create_time, update_time';
 const OUTBOX_COLUMNS = '(message_id, exchange, routing_key, aggregate_id, payload, headers)';
 
-/** A row of `order_service.orders` as pg returns it (int8 as a string, jsonb parsed, timestamps as Dates). */
-interface OrderRecord {
-  id: string;
-  customer_id: string;
-  status: string;
-  status_reason: string;
-  currency: string;
-  amount_minor: string;
-  items: OrderOrmEntity['items'];
-  payment: OrderOrmEntity['payment'];
-  version: number;
-  status_seq: number;
-  payment_seq: number;
-  create_time: Date;
-  update_time: Date;
-}
-
-function fromRecord(r: OrderRecord): OrderOrmEntity {
-  return Object.assign(new OrderOrmEntity(), {
-    id: r.id,
-    customerId: r.customer_id,
-    status: r.status,
-    statusReason: r.status_reason,
-    currency: r.currency,
-    amountMinor: r.amount_minor,
-    items: r.items,
-    payment: r.payment,
-    version: r.version,
-    statusSeq: r.status_seq,
-    paymentSeq: r.payment_seq,
-    createTime: r.create_time,
-    updateTime: r.update_time,
-  });
-}
-
 /**
  * Orders in PostgreSQL. The hot paths (read by id, insert, update) are plain SQL: TypeORM's query
  * building was the largest share of order-service's own CPU under load (docs/performance.md). Every write stores the row and one outbox row per recorded event in one
@@ -60,8 +25,8 @@ export class TypeOrmOrderRepository extends OrderRepository {
   }
 
   async findById(id: string): Promise<Order | null> {
-    const rows = (await this.tx.manager().query(`SELECT ${ORDER_COLUMNS} FROM order_service.orders WHERE id = $1`, [id])) as OrderRecord[];
-    return rows[0] ? toDomain(fromRecord(rows[0])) : null;
+    const rows = (await this.tx.manager().query(`SELECT ${ORDER_COLUMNS} FROM order_service.orders WHERE id = $1`, [id])) as DatabaseRow[];
+    return rows[0] ? toDomain(entityFromRow(this.tx.manager(), OrderOrmEntity, rows[0])) : null;
   }
 
   /** The row and its events' outbox rows in one statement (a data-modifying WITH), one round trip. */
