@@ -194,7 +194,8 @@ async function main(): Promise<void> {
         });
         log(
           `  ${saga.throughput.toFixed(1)} orders/s; create->RESERVED p50 ${saga.createToReserved.p50.toFixed(1)} p99 ${saga.createToReserved.p99.toFixed(1)} ms; ` +
-            `pay->CONFIRMED p50 ${saga.payToConfirmed.p50.toFixed(1)} p99 ${saga.payToConfirmed.p99.toFixed(1)} ms; backlog ${saga.backlogGrows ? 'GROWS' : 'steady'}` +
+            `pay->CONFIRMED p50 ${saga.payToConfirmed.p50.toFixed(1)} p99 ${saga.payToConfirmed.p99.toFixed(1)} ms; ` +
+            `pay answered p50 ${saga.payAnswered.p50.toFixed(1)} p99 ${saga.payAnswered.p99.toFixed(1)} ms; backlog ${saga.backlogGrows ? 'GROWS' : 'steady'}` +
             `${saga.failed ? `; ${saga.failed} failed: ${saga.errorSamples.join('; ')}` : ''}`,
         );
         report.saga = saga;

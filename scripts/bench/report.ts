@@ -103,6 +103,7 @@ export function renderTable(r: BenchReport): string {
     rows.push(['**saga create -> pay -> CONFIRMED**', `${round(s.throughput, 1)} orders/s`, '-', '-', how]);
     rows.push(['  create -> RESERVED', '-', ms(s.createToReserved.p50), ms(s.createToReserved.p99), `${num(s.createToReserved.count)} orders`]);
     rows.push(['  pay -> CONFIRMED', '-', ms(s.payToConfirmed.p50), ms(s.payToConfirmed.p99), `${num(s.payToConfirmed.count)} orders`]);
+    rows.push(['  pay -> its answer (CAPTURED)', '-', ms(s.payAnswered.p50), ms(s.payAnswered.p99), `${num(s.payAnswered.count)} orders`]);
   }
   const table = [
     `| ${r.mode} | throughput | p50 ms | p99 ms | how |`,

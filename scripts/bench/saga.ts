@@ -108,6 +108,8 @@ export interface SagaResult {
   readonly createToReserved: LatencySummary;
   /** Client's pay request sent -> order-service committed CONFIRMED, ms. */
   readonly payToConfirmed: LatencySummary;
+  /** `:pay` sent -> its answer (it answers once the payment is decided: CAPTURED here). */
+  readonly payAnswered: LatencySummary;
   /** Commit -> event seen by the bench (outbox relay + broker), ms. */
   readonly eventLag: LatencySummary;
   /** Per second of the measured window: confirmed/s and p50/p99 of create -> CONFIRMED. */
@@ -155,6 +157,7 @@ export async function runSaga(options: SagaOptions): Promise<SagaResult> {
     const windowEnd = windowStart + options.durationS * 1000;
     const createToReserved: number[] = [];
     const payToConfirmed: number[] = [];
+    const payAnswered: number[] = [];
     const eventLag: number[] = [];
     const completions: Completion[] = [];
     const errors = new Set<string>();
@@ -191,6 +194,7 @@ export async function runSaga(options: SagaOptions): Promise<SagaResult> {
             paymentMethod: 'credit_card',
             paymentDetails: { cardNumber: '4242424242424242', expiryDate: '12/39', cvv: '123' },
           });
+          const answeredAt = Date.now();
           const done = await watcher.wait(id, 'CONFIRMED');
           if (done.arrivedAt >= windowStart && done.arrivedAt <= windowEnd) {
             confirmed++;
@@ -199,6 +203,7 @@ export async function runSaga(options: SagaOptions): Promise<SagaResult> {
           if (createdAt >= windowStart) {
             createToReserved.push(reserved.occurredAt - createdAt);
             payToConfirmed.push(done.occurredAt - paidAt);
+            payAnswered.push(answeredAt - paidAt);
             eventLag.push(reserved.arrivedAt - reserved.occurredAt, done.arrivedAt - done.occurredAt);
           }
         } catch (error) {
@@ -234,6 +239,7 @@ export async function runSaga(options: SagaOptions): Promise<SagaResult> {
       errorSamples: [...errors],
       createToReserved: summarize(createToReserved),
       payToConfirmed: summarize(payToConfirmed),
+      payAnswered: summarize(payAnswered),
       eventLag: summarize(eventLag),
       series: perSecond(completions, options.durationS),
       backlog,
