@@ -221,6 +221,14 @@ describe('ErrorTranslator, infrastructure failures', () => {
     expectRetryable(translator.translate(lost), 'UNAVAILABLE', 'SELECT');
   });
 
+  it('answers UNAVAILABLE when the transaction’s connection was reset under it (TypeORM’s released query runner)', () => {
+    const released = Object.assign(
+      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
+      { name: 'QueryRunnerProviderAlreadyReleasedError' },
+    );
+    expectRetryable(translator.translate(released), 'UNAVAILABLE', 'query runner');
+  });
+
   it('answers a serialization failure or deadlock ABORTED (retry)', () => {
     expectRetryable(translator.translate(Object.assign(new Error('could not serialize access'), { code: '40001' })), 'ABORTED', 'serialize');
     expectRetryable(translator.translate(Object.assign(new Error('deadlock detected on orders'), { code: '40P01' })), 'ABORTED', 'orders');
