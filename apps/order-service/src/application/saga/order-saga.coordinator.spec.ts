@@ -271,7 +271,7 @@ describe('OrderSagaCoordinator: an order’s workflow, driven by replies', () =>
       expect(world.sagas.stored('o1')?.phase).toBe('ENDED');
     });
 
-    it('gives up a hold the gateway never answered: payment FAILED HOLD_TIMEOUT, order PAYMENT_TIMEOUT, void and release', async () => {
+    it('gives up a hold the gateway never answered: payment FAILED HOLD_TIMEOUT, void sent, order still payable', async () => {
       const world = await started();
       await world.deliver('o1', reservation('RESERVED'));
       const paymentId = await pay(world);
@@ -280,35 +280,32 @@ describe('OrderSagaCoordinator: an order’s workflow, driven by replies', () =>
       expect(await world.saga.fireDueTimeouts()).toBe(1);
 
       expect(world.orders.stored('o1')).toMatchObject({
-        status: 'CANCELED',
-        statusReason: 'PAYMENT_TIMEOUT',
+        status: 'RESERVED',
         payment: { id: paymentId, status: 'FAILED', failureReason: 'HOLD_TIMEOUT' },
       });
-      expect(world.messages.sent).toEqual([
-        {
-          orderId: 'o1',
-          commands: ['payment.void', 'inventory.release'],
-          sagaPhase: 'COMPENSATING',
-          paymentId,
-          reason: 'PAYMENT_TIMEOUT',
-        },
-      ]);
+      expect(world.messages.sent).toEqual([{ orderId: 'o1', commands: ['payment.void'], sagaPhase: 'AWAITING_PAYMENT', paymentId, reason: '' }]);
+
+      // Once the void is confirmed, the customer can pay again.
+      await world.deliver('o1', voided(paymentId));
+      expect(world.sagas.stored('o1')).toMatchObject({ phase: 'AWAITING_PAYMENT', pending: [] });
+      const again = await pay(world);
+      expect(world.sagas.stored('o1')).toMatchObject({ phase: 'HOLDING', paymentId: again });
     });
 
-    it('voids a hold that shows up after the order was given up', async () => {
+    it('voids a hold that shows up after it was given up, and the order stays payable', async () => {
       const world = await started();
       await world.deliver('o1', reservation('RESERVED'));
       const paymentId = await pay(world);
       world.clock.advance(world.timing.holdTimeoutMs);
       await world.saga.fireDueTimeouts();
-      await world.deliver('o1', voided(paymentId), reservation('RELEASED'));
-      expect(world.sagas.stored('o1')?.phase).toBe('ENDED');
+      await world.deliver('o1', voided(paymentId));
+      expect(world.sagas.stored('o1')).toMatchObject({ phase: 'AWAITING_PAYMENT', pending: [] });
 
       expect(await world.saga.advance('o1', held(paymentId))).toBe('advance');
 
       expect(world.messages.sent.at(-1)).toMatchObject({ commands: ['payment.void'], paymentId });
-      expect(world.sagas.stored('o1')).toMatchObject({ phase: 'COMPENSATING', pending: ['payment.void'] });
-      expect(world.orders.stored('o1')).toMatchObject({ status: 'CANCELED', payment: { status: 'FAILED' } });
+      expect(world.sagas.stored('o1')).toMatchObject({ phase: 'AWAITING_PAYMENT', pending: ['payment.void'] });
+      expect(world.orders.stored('o1')).toMatchObject({ status: 'RESERVED', payment: { status: 'FAILED' } });
     });
 
     it('fires earliest deadline first, up to the limit, skipping an order another transaction holds', async () => {

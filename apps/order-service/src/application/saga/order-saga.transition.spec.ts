@@ -98,10 +98,21 @@ describe('failures and compensations', () => {
     expect(decide(state('AWAITING_PAYMENT', { deadline: later(1) }), { kind: 'timeout' }, clock)).toEqual({ outcome: 'ignore' });
   });
 
-  it('gives up a hold the gateway never answered: fail, void just in case, release, cancel', () => {
-    const d = advanced(decide(state('HOLDING', { deadline: later(-1) }), { kind: 'timeout' }, clock));
-    expect(d.order).toEqual([{ do: 'markPaymentFailed', reason: 'HOLD_TIMEOUT' }, { do: 'cancel', reason: 'PAYMENT_TIMEOUT' }]);
-    expect(d.commands).toEqual(['payment.void', 'inventory.release']);
+  it('gives up a hold that never answered: the attempt fails, is voided just in case, and the order waits for payment again', () => {
+    const d = advanced(decide(state('HOLDING', { deadline: later(-1), paymentDeadline: later(600_000) }), { kind: 'timeout' }, clock));
+    expect(d.order).toEqual([{ do: 'markPaymentFailed', reason: 'HOLD_TIMEOUT' }]);
+    expect(d.commands).toEqual(['payment.void']);
+    // Until its own payment deadline, as after a decline; a new attempt waits for the void.
+    expect(d.state).toMatchObject({ phase: 'AWAITING_PAYMENT', pending: ['payment.void'], deadline: later(600_000), paymentDeadline: later(600_000) });
+    expect(decide(d.state, { kind: 'payment-started', paymentId: 'pay-2' }, clock)).toEqual({ outcome: 'busy' });
+  });
+
+  it('cancels with PAYMENT_TIMEOUT when the payment deadline passed while the hold was awaited, voiding and releasing', () => {
+    const given = advanced(decide(state('HOLDING', { deadline: later(-1), paymentDeadline: later(-2) }), { kind: 'timeout' }, clock));
+    const d = advanced(decide(given.state, { kind: 'timeout' }, clock));
+    expect(d.order).toEqual([{ do: 'cancel', reason: 'PAYMENT_TIMEOUT' }]);
+    expect(d.commands).toEqual(['inventory.release']);
+    expect(d.state).toMatchObject({ phase: 'COMPENSATING', pending: ['payment.void', 'inventory.release'] });
   });
 
   it.each<[string, Compensation[], SagaInput, Compensation[], SagaPhase]>([

@@ -199,14 +199,14 @@ function onTimeout(state: OrderSagaState, clock: SagaClock): SagaDecision {
     return compensate(state, [{ do: 'cancel', reason: SAGA_REASONS.paymentTimeout }], ['inventory.release']);
   }
   if (state.phase === 'HOLDING') {
-    // The gateway never answered: void whatever it may hold, and give the order up.
-    return compensate(
+    // The hold never answered (payment-service or its answer lost): this attempt failed, and
+    // whatever it may hold is voided. The order stays payable, as after a decline, until its own
+    // payment deadline: a lost hold is no reason to take the customer's goods away.
+    return advance(
       state,
-      [
-        { do: 'markPaymentFailed', reason: SAGA_REASONS.holdTimeout },
-        { do: 'cancel', reason: SAGA_REASONS.paymentTimeout },
-      ],
-      ['payment.void', 'inventory.release'],
+      { phase: 'AWAITING_PAYMENT', pending: [...new Set([...state.pending, 'payment.void' as const])], deadline: state.paymentDeadline },
+      [{ do: 'markPaymentFailed', reason: SAGA_REASONS.holdTimeout }],
+      ['payment.void'],
     );
   }
   return IGNORE;
