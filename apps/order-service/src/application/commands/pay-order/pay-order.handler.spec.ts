@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import {
   anOrder,
@@ -412,6 +413,25 @@ describe('PayOrderHandler', () => {
       await uow.flush();
       expect(retry.payment).toMatchObject({ id: 'pay-0002', status: 'PROCESSING' });
       expect(holds.requests.map((r) => r.paymentId)).toEqual(['pay-0001', 'pay-0002']);
+    });
+
+    it('records the failed hold even when the database fails the first tries, so the order is payable again within seconds', async () => {
+      const { world, orders, sagas, holds, uow, pay } = await setup();
+      holds.failWith();
+      const advance = world.saga.advance.bind(world.saga);
+      const tries = jest
+        .spyOn(world.saga, 'advance')
+        .mockRejectedValueOnce(new Error('read ECONNRESET'))
+        .mockRejectedValueOnce(new Error('read ECONNRESET'))
+        .mockImplementation(advance);
+
+      await pay();
+      await uow.flush();
+
+      expect(tries).toHaveBeenCalledTimes(3);
+      expect(uow.effectErrors).toEqual([]);
+      expect(orders.stored('o1')).toMatchObject({ status: 'RESERVED', payment: { status: 'FAILED', failureReason: PROVIDER_UNAVAILABLE } });
+      expect(sagas.stored('o1')).toMatchObject({ phase: 'AWAITING_PAYMENT', pending: [] });
     });
 
     it('ignores its own failure report when payment-service’s answer got there first', async () => {

@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Logger } from '@nestjs/common';
+import pRetry from 'p-retry';
 import type { Order } from '../../../domain/order.aggregate.js';
 import { OrderNotPayableError } from '../../../domain/order.errors.js';
 import { InvalidRequestError } from '../../application.errors.js';
@@ -20,6 +21,9 @@ export const PAYMENT_PROVIDER = 'simulated';
 
 /** Failure reason recorded when payment-service could not even be asked. */
 export const PROVIDER_UNAVAILABLE = 'PAYMENT_PROVIDER_UNAVAILABLE';
+
+/** Further tries at recording that failure: about 6 s in all (0.2, 0.4, 0.8, 1.6, 2 s apart). */
+const RECORD_FAILURE_RETRIES = 5;
 
 /**
  * Starts the payment of a RESERVED order: the payment becomes PROCESSING and the saga waits for
@@ -86,14 +90,33 @@ export class PayOrderHandler implements ICommandHandler<PayOrderCommand> {
       });
     } catch (error) {
       this.logger.warn({ err: error, orderId: order.id, paymentId }, 'payment-service did not accept the hold');
-      await this.saga.advance(order.id, {
-        kind: 'payment',
-        op: 'hold',
-        paymentId,
-        status: 'FAILED',
-        failureReason: PROVIDER_UNAVAILABLE,
-        transactionId: '',
-      });
+      await this.recordUnavailable(order, paymentId);
     }
+  }
+
+  /**
+   * The attempt failed. The database may be failing too (the same outage often cuts both): try a
+   * few times, so the customer hears within seconds and can pay again. Recording it twice changes
+   * nothing (the saga ignores a repeat). If every try fails, the hold deadline gives the attempt up.
+   */
+  private async recordUnavailable(order: Order, paymentId: string): Promise<void> {
+    await pRetry(
+      () =>
+        this.saga.advance(order.id, {
+          kind: 'payment',
+          op: 'hold',
+          paymentId,
+          status: 'FAILED',
+          failureReason: PROVIDER_UNAVAILABLE,
+          transactionId: '',
+        }),
+      {
+        retries: RECORD_FAILURE_RETRIES,
+        minTimeout: 200,
+        maxTimeout: 2_000,
+        onFailedAttempt: ({ error, attemptNumber }) =>
+          this.logger.warn({ err: error, orderId: order.id, paymentId, attempt: attemptNumber }, 'could not record the failed hold; trying again'),
+      },
+    );
   }
 }
