@@ -98,6 +98,11 @@ export async function startHybridApp(module: Type<unknown> | object, options: Hy
   // Message consumers of every service module hosted here (RabbitMQ or the in-process broker).
   connectMessagingTransports(app);
 
+  // Lifecycle hooks first: CqrsModule registers its command handlers in onApplicationBootstrap,
+  // and `startAllMicroservices` does not run the hooks, `listen` does. Started the other way round,
+  // a restarting service answered the gRPC calls and messages waiting for it with
+  // CommandHandlerNotFoundException (nestjs/docs.nestjs.com#2485).
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(options.httpPort, options.host);
   // Nest's graceful gRPC close (tryShutdown) has no deadline: once draining (and past the drain

@@ -100,6 +100,20 @@ export class MessagingTransportFactory {
     return (this.options.queues ?? []).length > 0;
   }
 
+  /**
+   * In-process mode: declares this service's queues on the broker now. Called at module init,
+   * before any relay of the process starts at bootstrap and before the transports listen (the
+   * hybrid app runs the lifecycle hooks first): an event relayed in between then fails "no
+   * consumer" and stays in the outbox, instead of being routed nowhere (delivered to no one).
+   * RabbitMQ keeps its durable queues across restarts, so it needs no such step.
+   */
+  declareQueues(): void {
+    const o = this.options;
+    if (o.mode !== 'in-process') return;
+    const broker = o.broker ?? sharedInProcessBroker();
+    for (const queue of o.queues ?? []) broker.declareQueue(queue.name, queue.bindings);
+  }
+
   private create(): MessagingServer {
     const o = this.options;
     const common = {
@@ -148,6 +162,7 @@ export class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap,
    * Parked rows (given up on) do not count: they need an operator, not a restart; metrics show them.
    */
   onModuleInit(): void {
+    this.transports.declareQueues();
     if (!this.readiness) return;
     const { consumer, schema } = this.options;
     if (this.transports.consumes) {
