@@ -221,12 +221,11 @@ describe('ErrorTranslator, infrastructure failures', () => {
     expectRetryable(translator.translate(lost), 'UNAVAILABLE', 'SELECT');
   });
 
-  it('answers UNAVAILABLE when the transaction’s connection was reset under it (TypeORM’s released query runner)', () => {
-    const released = Object.assign(
-      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
-      { name: 'QueryRunnerProviderAlreadyReleasedError' },
-    );
-    expectRetryable(translator.translate(released), 'UNAVAILABLE', 'query runner');
+  it.each([
+    ['QueryRunnerProviderAlreadyReleasedError', 'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'],
+    ['QueryRunnerAlreadyReleasedError', 'Query runner already released. Cannot run queries anymore.'],
+  ])('answers UNAVAILABLE when the transaction’s connection was reset under it (TypeORM’s %s)', (name, text) => {
+    expectRetryable(translator.translate(Object.assign(new Error(text), { name })), 'UNAVAILABLE', 'released');
   });
 
   it('answers a serialization failure or deadlock ABORTED (retry)', () => {

@@ -110,8 +110,8 @@ function infrastructureStatus(error: unknown): StatusCode | undefined {
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return 'UNAVAILABLE';
   }
   const message = error instanceof Error ? error.message : '';
-  // TypeORM's "query runner was already released": the transaction's connection died under it.
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Driver not Connected|not currently accepting connections|connection provided by a query runner was already released/i.test(message)) {
+  // TypeORM's "query runner (was) already released": the transaction's connection died under it.
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Driver not Connected|not currently accepting connections|query runner (was )?already released/i.test(message)) {
     return 'UNAVAILABLE';
   }
   return undefined;
