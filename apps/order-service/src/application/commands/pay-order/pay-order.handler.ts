@@ -89,7 +89,8 @@ export class PayOrderHandler implements ICommandHandler<PayOrderCommand> {
         card: command.card,
       });
     } catch (error) {
-      this.logger.warn({ err: error, orderId: order.id, paymentId }, 'payment-service did not accept the hold');
+      // As text: a gRPC ServiceError carries its call's metadata, which the log serializer cannot walk.
+      this.logger.warn({ reason: String(error), orderId: order.id, paymentId }, 'payment-service did not accept the hold');
       await this.recordUnavailable(order, paymentId);
     }
   }
