@@ -21,6 +21,7 @@ import { sharedInProcessBroker, type InProcessBroker } from './in-process.broker
 import { InProcessPublisher } from './in-process.publisher.js';
 import { InProcessTransport } from './in-process.transport.js';
 import { MessageErrorInterceptor } from './message-error.interceptor.js';
+import { MessageFailurePassThrough } from './message-failure.filter.js';
 import { MessagePublisher } from './message.publisher.js';
 import type { MessagingQueue } from './messaging-queue.js';
 import type { MessagingServer } from './messaging.server.js';
@@ -260,7 +261,8 @@ export interface ConnectMessagingOptions {
 
 /**
  * Connects a service's message transport to a hybrid app, with the {@link MessageErrorInterceptor}
- * installed before Nest registers the handlers, and returns the microservice. Start it with
+ * and {@link MessageFailurePassThrough} installed before Nest registers the handlers, and returns
+ * the microservice. Start it with
  * `app.startAllMicroservices()` as usual; the transport declares its topology and subscribes then.
  */
 export function connectMessagingTransport(
@@ -277,6 +279,7 @@ export function connectMessagingTransport(
   );
   (microservice as INestMicroservice & { setIsInitHookCalled?(called: boolean): void }).setIsInitHookCalled?.(true);
   microservice.useGlobalInterceptors(new MessageErrorInterceptor());
+  microservice.useGlobalFilters(new MessageFailurePassThrough());
   return microservice;
 }
 
