@@ -17,7 +17,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as HEALTH_PROTO_PATH } from 'grpc-health-check';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
+import { acceptsConnections, createTestDatabase, type TestDatabase, freePort } from '#libs/testing';
 import { grpcClient } from '../apps/all-in-one/test/support/order-clients.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -355,26 +355,9 @@ async function heldBackCreate(port: number, token: string): Promise<{ finish(): 
   };
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.setTimeout(2_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 async function waitUntilNotListening(port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (await listening(port)) {
+  while (await acceptsConnections(port)) {
     if (Date.now() > deadline) return false;
     await sleep(100);
   }
@@ -532,7 +515,7 @@ describe('npm start without DATABASE_URL (zero-install, embedded PostgreSQL)', (
     it('leaves nothing running once cleaned up', async () => {
       await oms.kill();
       expect(oms.groupAlive()).toBe(false);
-      expect(await listening(ports.pg)).toBe(false);
+      expect(await acceptsConnections(ports.pg)).toBe(false);
     }, 30_000);
   });
 });
@@ -562,7 +545,7 @@ describe('npm start with DATABASE_URL', () => {
     expect(banner).toContain(`REST  http://127.0.0.1:${ports.http}/v1/orders`);
     expect(banner).toContain(`gRPC  127.0.0.1:${ports.grpc}`);
     await expect(stat(path.join(dataDir, 'pg'))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(await listening(ports.pg)).toBe(false);
+    expect(await acceptsConnections(ports.pg)).toBe(false);
 
     const order = await createOrder(ports.http, await devToken(dataDir, 'alice'));
     expect(order).toMatchObject(PRICED_FROM_DEMO_CATALOG);

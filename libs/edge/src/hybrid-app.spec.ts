@@ -1,23 +1,10 @@
 import { Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { connect } from 'node:net';
 import { JwtVerifier } from '#libs/auth';
 import { protoFiles } from '#libs/contracts';
 import { MessagingTransportFactory } from '#libs/messaging';
-import { freePort } from '#libs/testing';
+import { acceptsConnections, freePort } from '#libs/testing';
 import { EdgeModule } from './edge.module.js';
 import { startHybridApp, type RunningApp } from './hybrid-app.js';
-
-/** Whether something accepts TCP connections on the port. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * Stands for the CQRS module, which registers its command handlers in onApplicationBootstrap:
@@ -29,7 +16,7 @@ class BootstrapWitness implements OnApplicationBootstrap {
   static grpcOpenDuringBootstrap: boolean | undefined;
 
   async onApplicationBootstrap(): Promise<void> {
-    BootstrapWitness.grpcOpenDuringBootstrap = await accepts(BootstrapWitness.grpcPort);
+    BootstrapWitness.grpcOpenDuringBootstrap = await acceptsConnections(BootstrapWitness.grpcPort);
   }
 }
 
@@ -65,6 +52,6 @@ describe('startHybridApp', () => {
     });
 
     expect(BootstrapWitness.grpcOpenDuringBootstrap).toBe(false);
-    expect(await accepts(BootstrapWitness.grpcPort)).toBe(true);
+    expect(await acceptsConnections(BootstrapWitness.grpcPort)).toBe(true);
   });
 });

@@ -41,10 +41,18 @@ export class InProcessTransport extends MessagingServer {
     this.store = new DeferredDeliveryStore(options.tx, options.schema, options.consumer);
   }
 
+  /**
+   * Declares this consumer's queues and bindings on the broker (idempotent). `listen` does it too;
+   * MessagingModule calls it at module init, before any relay of the process starts.
+   */
+  declareQueues(): void {
+    for (const queue of this.options.queues) this.options.broker.declareQueue(queue.name, queue.bindings);
+  }
+
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
+      this.declareQueues();
       for (const queue of this.options.queues) {
-        this.options.broker.declareQueue(queue.name, queue.bindings);
         const serializer = new KeyedSerializer(queue.prefetch ?? DEFAULT_PREFETCH);
         this.serializers.set(queue.name, serializer);
         this.cancels.push(this.options.broker.consume(queue.name, (delivery) => this.accept(queue, serializer, delivery)));

@@ -109,10 +109,8 @@ export class MessagingTransportFactory {
    * RabbitMQ keeps its durable queues across restarts, so it needs no such step.
    */
   declareQueues(): void {
-    const o = this.options;
-    if (o.mode !== 'in-process') return;
-    const broker = o.broker ?? sharedInProcessBroker();
-    for (const queue of o.queues ?? []) broker.declareQueue(queue.name, queue.bindings);
+    const transport = this.options.mode === 'in-process' && this.consumes ? this.transport() : undefined;
+    if (transport instanceof InProcessTransport) transport.declareQueues();
   }
 
   private create(): MessagingServer {
